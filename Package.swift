@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module boundaries follow ../shared/DESIGN.md: ChartRender never does network I/O, KubeClient
+// knows nothing of charts, the CLI holds no business logic.
+let package = Package(
+    name: "tarsctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tarsctl", targets: ["tarsctl"]),
+        .library(name: "ChartRender", targets: ["ChartRender"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "tarsctl",
+            dependencies: [
+                "ChartRender", "KubeClient", "Validation", "Releases", "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "ChartRender",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "Validation", dependencies: ["ChartRender"]),
+        .target(name: "Releases", dependencies: ["ChartRender", "KubeClient"]),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "KubeClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation"]),
+        .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

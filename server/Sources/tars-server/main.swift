@@ -1,0 +1,4 @@
+import TarsServer
+
+let info = ServiceInfo()
+print("\(info.service) \(info.version)")
