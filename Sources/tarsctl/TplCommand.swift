@@ -25,12 +25,14 @@ struct Tpl: ParsableCommand {
         for f in files {
             try set.parse(name: f, text: try CLIInput.readText(f))
         }
-        let output: String
-        do {
-            output = try set.execute(name ?? files[0], data: dot)
-        } catch {
-            FileHandle.standardOutput.write(Data(error.partialOutput.utf8))
-            throw error
+        let (templateSet, entry) = (set, name ?? files[0])
+        let output = try LargeStack.run {
+            do {
+                return try templateSet.execute(entry, data: dot)
+            } catch let error as TemplateError {
+                FileHandle.standardOutput.write(Data(error.partialOutput.utf8))
+                throw error
+            }
         }
         FileHandle.standardOutput.write(Data(output.utf8))
     }

@@ -49,8 +49,21 @@ struct Printer {
 
     // MARK: printf
 
+    /// Parses `[n]` at `i`; returns the new argument index (n-1), whether it was valid, and the new position.
+    func argNumber(_ fmt: [Unicode.Scalar], _ i: Int, argNum: Int, count: Int) -> (Int, Bool, Int, Bool) {
+        guard i < fmt.count, fmt[i] == "[" else { return (argNum, true, i, false) }
+        var j = i + 1
+        var n = 0
+        var digits = 0
+        while j < fmt.count, let d = Int(String(fmt[j])), fmt[j].isASCII { n = n * 10 + d; j += 1; digits += 1 }
+        guard j < fmt.count, fmt[j] == "]" else { return (argNum, false, i + 1, true) }
+        if digits == 0 || n < 1 || n > count { return (argNum, false, j + 1, true) }
+        return (n - 1, true, j + 1, true)
+    }
+
     mutating func doPrintf(_ fmt: [Unicode.Scalar], _ args: [Value]) {
         var argNum = 0
+        var reordered = false
         var i = 0
         let end = fmt.count
         while i < end {
@@ -71,6 +84,10 @@ struct Printer {
                 }
                 i += 1
             }
+            var goodArgNum = true
+            var r: Bool
+            (argNum, goodArgNum, i, r) = argNumber(fmt, i, argNum: argNum, count: args.count)
+            reordered = reordered || r
             // width
             if i < end && fmt[i] == "*" {
                 i += 1
@@ -93,8 +110,8 @@ struct Printer {
                 i += 1
                 if i < end && fmt[i] == "*" {
                     i += 1
-                    if argNum < args.count, case .int(let pr) = args[argNum] {
-                        f.prec = pr < 0 ? nil : pr
+                    if argNum < args.count, case .int(let pr) = args[argNum], pr >= 0 {
+                        f.prec = pr
                     } else {
                         out += "%!(BADPREC)"
                     }
@@ -107,10 +124,15 @@ struct Printer {
                     f.prec = pr
                 }
             }
+            if !r {
+                (argNum, goodArgNum, i, r) = argNumber(fmt, i, argNum: argNum, count: args.count)
+                reordered = reordered || r
+            }
             if i >= end { out += "%!(NOVERB)"; break }
             let verb = Character(fmt[i])
             i += 1
             if verb == "%" { out += "%"; continue }
+            if !goodArgNum { out += "%!\(verb)(BADINDEX)"; continue }
             if argNum >= args.count { out += "%!\(verb)(MISSING)"; continue }
             if verb == "v" {
                 if f.sharp { f.sharp = false; f.sharpV = true }
@@ -119,7 +141,7 @@ struct Printer {
             printArg(args[argNum], verb: verb)
             argNum += 1
         }
-        if argNum < args.count {
+        if !reordered && argNum < args.count {
             f = FmtFlags()
             out += "%!(EXTRA "
             for (k, a) in args[argNum...].enumerated() {
@@ -150,7 +172,7 @@ struct Printer {
     mutating func printValue(_ v: Value, verb: Character, depth: Int) {
         switch v {
         case .null:
-            if depth == 0 { pad("<invalid reflect.Value>") } else if verb == "v" { pad("<nil>") } else { pad("<nil>") }
+            if depth == 0 { pad("<invalid reflect.Value>") } else { out += f.sharpV ? "interface {}(nil)" : "<nil>" }
         case .bool(let b):
             if verb == "t" || verb == "v" { pad(b ? "true" : "false") } else { badVerb(v, verb) }
         case .int(let n): fmtInteger(Int64(n), v, verb: verb)
@@ -167,6 +189,15 @@ struct Printer {
                 fmtString(String(decoding: bytes, as: UTF8.self), verb: verb)
                 return
             }
+            if f.sharpV {
+                out += v.typeName + "{"
+                for (i, e) in items.enumerated() {
+                    if i > 0 { out += ", " }
+                    printValue(e, verb: verb, depth: depth + 1)
+                }
+                out += "}"
+                return
+            }
             out += "["
             for (i, e) in items.enumerated() {
                 if i > 0 { out += " " }
@@ -174,14 +205,14 @@ struct Printer {
             }
             out += "]"
         case .map(let m, _):
-            out += "map["
+            out += f.sharpV ? v.typeName + "{" : "map["
             for (i, kv) in Value.sortedEntries(m).enumerated() {
-                if i > 0 { out += " " }
+                if i > 0 { out += f.sharpV ? ", " : " " }
                 printValue(.string(kv.key), verb: verb, depth: depth + 1)
                 out += ":"
                 printValue(kv.value, verb: verb, depth: depth + 1)
             }
-            out += "]"
+            out += f.sharpV ? "}" : "]"
         case .object(let o):
             if verb == "v" || verb == "s" { pad(o.formatted) } else { badVerb(v, verb) }
         }
@@ -259,7 +290,7 @@ struct Printer {
             let minDigits = max(f.prec ?? 4, 4)
             if hex.count < minDigits { hex = String(repeating: "0", count: minDigits - hex.count) + hex }
             var s = "U+" + hex
-            if f.sharp, let sc = UnicodeScalar(UInt32(truncatingIfNeeded: n)) { s += " '\(Character(sc))'" }
+            if f.sharp, let sc = UnicodeScalar(UInt32(truncatingIfNeeded: n)), GoQuote.isPrint(sc) { s += " '\(Character(sc))'" }
             pad(s)
         default: badVerb(v, verb)
         }
@@ -301,7 +332,7 @@ struct Printer {
         var body: String
         switch verb {
         case "v", "g", "G":
-            if let p = f.prec, verb != "v" {
+            if let p = f.prec {
                 body = d.isFinite ? FloatFormat.precisionG(Swift.abs(d), prec: p, upper: verb == "G") : FloatFormat.shortestG(Swift.abs(d))
             } else {
                 body = FloatFormat.shortestG(Swift.abs(d), upper: verb == "G")
@@ -321,22 +352,61 @@ struct Printer {
             badVerb(v, verb); return
         }
         if body.hasPrefix("-") { body.removeFirst() }
-        if body == "Inf" || body == "+Inf" { body = "Inf" }
-        let neg = d.sign == .minus && !d.isNaN
-        var sign = neg ? "-" : ""
-        if !neg && (f.plus || (d.isInfinite && verb == "v" && false)) { sign = "+" }
-        if !neg && !f.plus && f.space { sign = " " }
-        if d.isInfinite && !neg && sign.isEmpty { sign = "+" }
-        if d.isInfinite && !f.plus && !f.space && !neg { sign = "+" }
-        if d.isNaN { sign = f.plus ? "+" : (f.space ? " " : "") }
-        if f.zero, let w = f.width, !f.minus, d.isFinite {
-            let n = sign.count + body.count
-            if n < w { body = String(repeating: "0", count: w - n) + body }
+        if body.hasPrefix("+") { body.removeFirst() }
+        var num = (d.sign == .minus && !d.isNaN ? "-" : "+") + body
+        if f.space && num.hasPrefix("+") && !f.plus { num = " " + num.dropFirst() }
+        if d.isNaN || d.isInfinite {
+            if d.isNaN && !f.space && !f.plus { num.removeFirst() }
+            let saveZero = f.zero
+            f.zero = false
+            pad(num)
+            f.zero = saveZero
+            return
         }
-        let saveZero = f.zero
-        f.zero = false
-        pad(sign + body)
-        f.zero = saveZero
+        if f.sharp && verb != "b" { num = Printer.sharpFloat(num, verb: verb, prec: f.prec) }
+        if f.plus || !num.hasPrefix("+") {
+            if f.zero, let w = f.width, !f.minus, w > num.count {
+                out += String(num.prefix(1)) + String(repeating: "0", count: w - num.count) + num.dropFirst()
+                column(num)
+                return
+            }
+            pad(num)
+            return
+        }
+        pad(String(num.dropFirst()))
+    }
+
+    private func column(_ s: String) {}
+
+    /// fmt's `#` flag on floats: keep a decimal point and pad to the precision's digit count.
+    static func sharpFloat(_ numIn: String, verb: Character, prec: Int?) -> String {
+        var digits = 0
+        if "vgGx".contains(verb) { digits = prec ?? 6 }
+        var num = Array(numIn)
+        var tail: [Character] = []
+        var hasDecimalPoint = false
+        var sawNonzero = false
+        var i = 1
+        loop: while i < num.count {
+            switch num[i] {
+            case ".":
+                hasDecimalPoint = true
+            case "p", "P":
+                tail = Array(num[i...]); num = Array(num[..<i]); break loop
+            case "e" where verb != "x" && verb != "X", "E" where verb != "x" && verb != "X":
+                tail = Array(num[i...]); num = Array(num[..<i]); break loop
+            default:
+                if num[i] != "0" { sawNonzero = true }
+                if sawNonzero { digits -= 1 }
+            }
+            i += 1
+        }
+        if !hasDecimalPoint {
+            if num.count == 2 && num[1] == "0" { digits -= 1 }
+            num.append(".")
+        }
+        while digits > 0 { num.append("0"); digits -= 1 }
+        return String(num + tail)
     }
 
     func hexFloat(_ d: Double, upper: Bool) -> String {

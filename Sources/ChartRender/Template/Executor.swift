@@ -37,7 +37,9 @@ extension GoType {
 /// Executes trees, mirroring Go's exec.go `state`: the current template and node (for error
 /// locations), the variable stack and the nesting depth.
 final class Executor {
-    static let maxExecDepth = 100_000
+    /// Go allows 100,000 nested `template` calls (its stacks grow to 1 GB); we stop at 10,000 to keep
+    /// memory bounded. Helm charts hit include's limit of 1,000 long before either.
+    static let maxExecDepth = 10_000
 
     let set: TemplateSet
     let session: RenderSession

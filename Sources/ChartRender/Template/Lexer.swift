@@ -225,9 +225,9 @@ struct Lexer {
                 advance(); emit(.leftParen); parenDepth += 1
             case UInt8(ascii: ")"):
                 advance()
-                parenDepth -= 1
-                if parenDepth < 0 { fail("unexpected right paren"); return false }
                 emit(.rightParen)
+                parenDepth -= 1
+                if parenDepth < 0 { fail("unexpected right paren U+0029 ')'"); return false }
             case UInt8(ascii: ","):
                 advance(); emit(.char)
             default:

@@ -66,7 +66,7 @@ struct Parser {
         switch t.kind {
         case .eof: return "EOF"
         case .error: return t.value
-        case .keyword: return "<\(t.value)>"
+        case .keyword, .dot, .nilKeyword: return "<\(t.value)>"
         default:
             let scalars = Array(t.value.unicodeScalars)
             if scalars.count > 10 {
@@ -394,7 +394,7 @@ struct Parser {
             n.float = Double(iv)
         } else if let u = n.uint {
             n.float = Double(u)
-        } else if let f = GoLiteral.parseFloat(text) {
+        } else if let f = GoLiteral.parseFloat(text), f.isFinite {
             if !text.contains(where: { ".eEpP".contains($0) }) {
                 throw fail("integer overflow: \(GoQuote.quote(text))")
             }

@@ -2,10 +2,10 @@ import Foundation
 
 /// Runs deep template recursion (include chains up to Helm's 1000 levels) on a thread with a
 /// large stack; the pages are only reserved, and touched only when a template recurses.
-enum LargeStack {
+public enum LargeStack {
     static let size = 512 << 20
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -15,7 +15,7 @@ enum LargeStack {
         thread.stackSize = size
         thread.start()
         done.wait()
-        guard let result = box.result else { throw CLIInput.InputError(description: "internal error: render thread ended without a result") }
+        guard let result = box.result else { throw RenderError(description: "internal error: the render thread ended without a result") }
         return try result.get()
     }
 
