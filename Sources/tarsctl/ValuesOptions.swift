@@ -4,7 +4,7 @@ import Foundation
 
 /// Helm's value flags, shared by every command that renders.
 struct ValuesOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("values")], help: "Values file (YAML); repeatable, later files win. '-' reads stdin.")
+    @Option(name: [.customShort("f"), .customLong("values")], help: "Values file (YAML); repeatable, later files win. '-' reads stdin.")
     var values: [String] = []
     @Option(name: .customLong("set"), help: "Set values: a.b=1,c[0]=x (types inferred).")
     var set: [String] = []

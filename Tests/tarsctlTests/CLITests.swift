@@ -29,11 +29,22 @@ enum CLI {
             try inPipe.fileHandleForWriting.close()
         }
         try p.run()
+        // Drain stderr on another thread so a large error cannot fill its pipe and block the child.
+        let errBox = DataBox()
+        let reader = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); errBox.done.signal() }
+        reader.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.done.wait()
+        let e = errBox.data
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
+}
+
+/// Filled by the reader thread before it signals `done`.
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }
 
 @Test func versionPrintsTheReleaseVersion() throws {

@@ -94,6 +94,13 @@ public enum ChartRenderer {
         if let s = text.range(of: errStart), let e = text.range(of: errEnd, range: s.upperBound..<text.endIndex) {
             return "execution error at (\(tokens[1])): \(text[s.upperBound..<e.lowerBound])"
         }
+        if let r = text.range(of: "rendering template has a nested reference name: ") {
+            // Helm prints the whole 1,000-deep chain; say once where it starts and what loops.
+            let name = text[r.upperBound...].components(separatedBy: ": ").first ?? ""
+            let via = tokens.count > 5 && tokens[4] == "template" ? tokens[5] : tokens[1]
+            return "execution error at (\(tokens[1])): template \(GoQuote.quote(name)) includes itself more than "
+                + "\(RenderSession.maxIncludeDepth) times (recursing at \(via)); break the cycle in its define"
+        }
         return text
     }
 }

@@ -241,8 +241,9 @@ struct ScalarAnalysis {
 
     static func isPrintable(_ c: Unicode.Scalar) -> Bool {
         let v = c.value
-        return v == 0x0A || (v >= 0x20 && v <= 0x7E) || v == 0x85 || (v >= 0xA0 && v <= 0xD7FF)
-            || (v >= 0xE000 && v <= 0xFFFD && v != 0xFEFF) || (v >= 0x10000 && v <= 0x10FFFF)
+        // go-yaml's port (unlike C libyaml) treats NEL and everything beyond the BMP as non-printable.
+        return v == 0x0A || (v >= 0x20 && v <= 0x7E) || (v >= 0xA0 && v <= 0xD7FF)
+            || (v >= 0xE000 && v <= 0xFFFD && v != 0xFEFF)
     }
 
     static func escape(_ c: Unicode.Scalar) -> String {

@@ -9,11 +9,13 @@ public enum YAMLValues {
         public let line: Int
         public let column: Int
         public let problem: String
-        public var description: String {
-            "\(file):\(line):\(column): error converting YAML to JSON: yaml: line \(line): \(problem)"
-        }
+        /// A conversion error (not libyaml's), which Go prints without the `yaml: line N:` part.
+        public var raw = false
+        public var description: String { "\(file):\(line):\(column): \(goMessage)" }
         /// The wording of Go's sigs.k8s.io/yaml, without our file prefix.
-        public var goMessage: String { "error converting YAML to JSON: yaml: line \(line): \(problem)" }
+        public var goMessage: String {
+            raw ? "error converting YAML to JSON: \(problem)" : "error converting YAML to JSON: yaml: line \(line): \(problem)"
+        }
     }
 
     /// Aliases may not expand a document beyond this many nodes (a "billion laughs" guard).
@@ -76,7 +78,14 @@ public enum YAMLValues {
                     }
                     continue
                 }
-                dict[keyString(k)] = try value(v, file: file, budget: &budget)
+                let val = try value(v, file: file, budget: &budget)
+                guard let key = keyString(k) else {
+                    let m = k.mark
+                    throw ParseError(file: file, line: m?.line ?? 0, column: m?.column ?? 0,
+                                     problem: "Unsupported map key of type: %!s(<nil>), key: <nil>, value: \(GoQuote.quote(GoFmt.format(val)))",
+                                     raw: true)
+                }
+                dict[key] = val
             }
             for (a, b) in merged where dict[a] == nil { dict[a] = b }
             return .map(dict)
@@ -99,11 +108,12 @@ public enum YAMLValues {
         }
     }
 
-    private static func keyString(_ k: Yams.Node) -> String {
+    /// The JSON key sigs.k8s.io/yaml makes of a YAML key; nil for a null key, which it rejects.
+    private static func keyString(_ k: Yams.Node) -> String? {
         guard case .scalar(let s) = k else { return "\(k)" }
         if s.style != .plain && s.style != .any { return s.string }
         switch YAMLResolver.resolve(s.string) {
-        case .null: return "null"
+        case .null: return nil
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .uint(let u): return String(u)
