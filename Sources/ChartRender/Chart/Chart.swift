@@ -11,6 +11,8 @@ public struct Chart: Sendable {
     public var values: [String: Value]
     /// Every non-template file not excluded by `.helmignore`, for `.Files`.
     public var files: [String: [UInt8]]
+    /// `values.schema.json` (or `Values/values.schema.json`), when the chart has one.
+    public var schema: Value?
 
     public struct LoadError: Error, Sendable, CustomStringConvertible {
         public let description: String
@@ -68,7 +70,15 @@ public struct Chart: Sendable {
             }
             break
         }
-        return Chart(metadata: metadata, templates: templates.sorted { $0.0 < $1.0 }, values: values, files: files)
+        var schema: Value?
+        for candidate in ["values.schema.json", "Values/values.schema.json"] {
+            guard let text = read(candidate) else { continue }
+            do { schema = try JSONValueParser.parse(text) } catch {
+                throw LoadError(description: "\(root.appendingPathComponent(candidate).path): invalid JSON at byte \(error.offset): \(error.message)")
+            }
+            break
+        }
+        return Chart(metadata: metadata, templates: templates.sorted { $0.0 < $1.0 }, values: values, files: files, schema: schema)
     }
 }
 

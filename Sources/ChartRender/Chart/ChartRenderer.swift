@@ -28,6 +28,13 @@ public enum ChartRenderer {
     /// Template path (`CHART/templates/FILE`) → rendered text, for every non-partial template.
     public static func render(_ chart: Chart, options: RenderOptions) throws -> [String: String] {
         let values = Coalesce.values(defaults: chart.values, user: options.userValues)
+        if let schema = chart.schema {
+            let violations = JSONSchema(schema).validate(.map(values))
+            if !violations.isEmpty {
+                throw RenderError(description: "values don't meet the specifications of the schema(s) in the following chart(s):\n"
+                    + "\(chart.name):\n" + violations.map(\.description).joined(separator: "\n"))
+            }
+        }
         var functions = FunctionLibrary.standard(lookup: options.lookup)
         functions.add([
             TemplateFunction("required", [.string, .interface]) { args, _ in
