@@ -13,6 +13,11 @@ public struct Chart: Sendable {
     public var files: [String: [UInt8]]
     /// `values.schema.json` (or `Values/values.schema.json`), when the chart has one.
     public var schema: Value?
+    /// Charts found in `charts/` (before dependency processing) or the enabled dependencies (after).
+    public var subcharts: [Chart] = []
+
+    /// A library chart only lends its `_*.tpl` definitions; it renders nothing itself.
+    public var isLibrary: Bool { metadata["type"]?.stringValue == "library" }
 
     public struct LoadError: Error, Sendable, CustomStringConvertible {
         public let description: String
@@ -34,8 +39,18 @@ public struct Chart: Sendable {
         guard case .map(let metadata, _) = meta, metadata["name"]?.stringValue?.isEmpty == false else {
             throw LoadError(description: "\(directory)/Chart.yaml: the chart has no name; add `name: CHART` to Chart.yaml")
         }
-        if fm.fileExists(atPath: root.appendingPathComponent("charts").path) {
-            throw LoadError(description: "\(directory)/charts: subcharts are not supported by this tarsctl version yet; render the parent and subcharts separately")
+        var subcharts: [Chart] = []
+        let chartsDir = root.appendingPathComponent("charts")
+        for entry in ((try? fm.contentsOfDirectory(atPath: chartsDir.path)) ?? []).sorted() {
+            let path = chartsDir.appendingPathComponent(entry).path
+            var isDir: ObjCBool = false
+            fm.fileExists(atPath: path, isDirectory: &isDir)
+            if isDir.boolValue {
+                guard fm.fileExists(atPath: path + "/Chart.yaml") else { continue }
+                subcharts.append(try Chart.load(directory: path))
+            } else if entry.hasSuffix(".tgz") || entry.hasSuffix(".tar.gz") {
+                subcharts.append(try Chart.load(archive: path))
+            }
         }
         let templatesDir = ["templates", "Templates"].first { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
         let ignore = HelmIgnore(text: read(".helmignore") ?? "")
@@ -46,6 +61,10 @@ public struct Chart: Sendable {
             let rel = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
             let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
             if ignore.ignores(rel, isDirectory: isDir) {
+                if isDir { enumerator?.skipDescendants() }
+                continue
+            }
+            if rel == "charts" || rel.hasPrefix("charts/") {
                 if isDir { enumerator?.skipDescendants() }
                 continue
             }
@@ -78,7 +97,8 @@ public struct Chart: Sendable {
             }
             break
         }
-        return Chart(metadata: metadata, templates: templates.sorted { $0.0 < $1.0 }, values: values, files: files, schema: schema)
+        return Chart(metadata: metadata, templates: templates.sorted { $0.0 < $1.0 }, values: values, files: files,
+                     schema: schema, subcharts: subcharts)
     }
 }
 

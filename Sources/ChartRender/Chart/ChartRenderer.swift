@@ -25,15 +25,23 @@ public enum ChartRenderer {
     private static let errStart = "HELM_ERR_START"
     private static let errEnd = "HELM_ERR_END"
 
-    /// Template path (`CHART/templates/FILE`) → rendered text, for every non-partial template.
-    public static func render(_ chart: Chart, options: RenderOptions) throws -> [String: String] {
-        let values = Coalesce.values(defaults: chart.values, user: options.userValues)
-        if let schema = chart.schema {
-            let violations = JSONSchema(schema).validate(.map(values))
-            if !violations.isEmpty {
-                throw RenderError(description: "values don't meet the specifications of the schema(s) in the following chart(s):\n"
-                    + "\(chart.name):\n" + violations.map(\.description).joined(separator: "\n"))
-            }
+    /// One template with the data it renders with (its chart's scope).
+    private struct Renderable {
+        var name: String
+        var text: String
+        var data: [String: Value]
+        var basePath: String
+    }
+
+    /// Template path (`CHART/templates/FILE`, `CHART/charts/SUB/templates/FILE`) → rendered text,
+    /// for every non-partial template of the chart and its enabled subcharts.
+    public static func render(_ input: Chart, options: RenderOptions) throws -> [String: String] {
+        var chart = input
+        Dependencies.process(&chart, userValues: options.userValues)
+        let values = Dependencies.coalesce(chart, values: options.userValues)
+        let schemaErrors = validateSchemas(chart, values)
+        if !schemaErrors.isEmpty {
+            throw RenderError(description: "values don't meet the specifications of the schema(s) in the following chart(s):\n" + schemaErrors)
         }
         var functions = FunctionLibrary.standard(lookup: options.lookup)
         functions.add([
@@ -44,47 +52,88 @@ public enum ChartRenderer {
             },
             TemplateFunction("fail", [.string]) { args, _ in throw FunctionError(errStart + (args[0].stringValue ?? "") + errEnd) },
         ])
-        var set = TemplateSet(functions: functions, missingKey: .zero)
-        let prefix = chart.name + "/"
-        let named = chart.templates.map { (prefix + $0.path, $0.text) }
-        // Deeper paths first, then reverse alphabetical: the parent's definitions are parsed last and win.
-        let order = named.sorted { a, b in
-            let ca = a.0.filter { $0 == "/" }.count, cb = b.0.filter { $0 == "/" }.count
-            return ca == cb ? a.0 > b.0 : ca > cb
-        }
-        for (name, text) in order {
-            do {
-                try set.parse(name: name, text: text)
-            } catch {
-                throw RenderError(description: cleanupParseError(name, error))
-            }
-        }
         let release: [String: Value] = [
             "Name": .string(options.releaseName), "Namespace": .string(options.namespace),
             "IsUpgrade": .bool(options.isUpgrade), "IsInstall": .bool(!options.isUpgrade),
             "Revision": .int(options.revision), "Service": .string("Helm"),
         ]
-        var top: [String: Value] = [
-            "Values": .map(values),
+        let shared: [String: Value] = [
             "Release": .map(release),
-            "Chart": .object(ChartMetadataObject(metadata: chart.metadata)),
             "Capabilities": .object(CapabilitiesObject(caps: options.capabilities)),
-            "Files": .object(FilesObject(files: chart.files)),
-            "Subcharts": .map([:]),
         ]
-        var out: [String: String] = [:]
-        for (name, _) in named.sorted(by: { $0.0 < $1.0 }) {
-            let base = name.split(separator: "/").last.map(String.init) ?? name
-            if base.hasPrefix("_") { continue }
-            top["Template"] = .map(["Name": .string(name), "BasePath": .string(prefix + "templates")])
+        var renderables: [Renderable] = []
+        _ = collect(chart, parentPath: nil, parentValues: values, shared: shared, into: &renderables)
+
+        var set = TemplateSet(functions: functions, missingKey: .zero)
+        // Deeper paths first, then reverse alphabetical: the parent's definitions are parsed last and win.
+        let order = renderables.sorted { a, b in
+            let ca = a.name.filter { $0 == "/" }.count, cb = b.name.filter { $0 == "/" }.count
+            return ca == cb ? a.name > b.name : ca > cb
+        }
+        for r in order {
             do {
-                let text = try set.execute(name, data: .map(top))
-                out[name] = text.replacingOccurrences(of: "<no value>", with: "")
+                try set.parse(name: r.name, text: r.text)
             } catch {
-                throw RenderError(description: cleanupExecError(name, error))
+                throw RenderError(description: cleanupParseError(r.name, error))
+            }
+        }
+        var out: [String: String] = [:]
+        for r in renderables.sorted(by: { $0.name < $1.name }) {
+            let base = r.name.split(separator: "/").last.map(String.init) ?? r.name
+            if base.hasPrefix("_") { continue }
+            var data = r.data
+            data["Template"] = .map(["Name": .string(r.name), "BasePath": .string(r.basePath)])
+            do {
+                let text = try set.execute(r.name, data: .map(data))
+                out[r.name] = text.replacingOccurrences(of: "<no value>", with: "")
+            } catch {
+                throw RenderError(description: cleanupExecError(r.name, error))
             }
         }
         return out
+    }
+
+    /// Helm's recAllTpls: each chart's templates with that chart's scope of values; returns the
+    /// chart's data map so the parent can expose it as `.Subcharts.NAME`.
+    private static func collect(_ c: Chart, parentPath: String?, parentValues: [String: Value],
+                                shared: [String: Value], into out: inout [Renderable]) -> [String: Value] {
+        let fullPath = parentPath.map { "\($0)/charts/\(c.name)" } ?? c.name
+        var scoped: [String: Value] = [:]
+        if parentPath == nil {
+            scoped = parentValues
+        } else if case .map(let m, _)? = parentValues[c.name] {
+            scoped = m
+        }
+        var data = shared
+        data["Values"] = .map(scoped)
+        data["Chart"] = .object(ChartMetadataObject(metadata: c.metadata, isRoot: parentPath == nil))
+        data["Files"] = .object(FilesObject(files: c.files))
+        var subData: [String: Value] = [:]
+        for sub in c.subcharts {
+            subData[sub.name] = .map(collect(sub, parentPath: fullPath, parentValues: scoped, shared: shared, into: &out))
+        }
+        data["Subcharts"] = .map(subData)
+        for t in c.templates {
+            let base = t.path.split(separator: "/").last.map(String.init) ?? t.path
+            if c.isLibrary && !base.hasPrefix("_") { continue }
+            out.append(Renderable(name: fullPath + "/" + t.path, text: t.text, data: data, basePath: fullPath + "/templates"))
+        }
+        return data
+    }
+
+    /// Helm's ValidateAgainstSchema: each chart's schema against its own scope of values.
+    private static func validateSchemas(_ c: Chart, _ values: [String: Value]) -> String {
+        var report = ""
+        if let schema = c.schema {
+            let violations = JSONSchema(schema).validate(.map(values))
+            if !violations.isEmpty {
+                report += "\(c.name):\n" + violations.map(\.description).joined(separator: "\n") + "\n"
+            }
+        }
+        for sub in c.subcharts {
+            if case .map(let m, _)? = values[sub.name] { report += validateSchemas(sub, m) }
+        }
+        return report
     }
 
     static func cleanupParseError(_ file: String, _ err: TemplateError) -> String {

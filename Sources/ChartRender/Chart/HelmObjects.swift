@@ -3,6 +3,7 @@ import Foundation
 /// `.Chart`: Chart.yaml's fields under their Go names (`.Chart.Name`, `.Chart.AppVersion`).
 struct ChartMetadataObject: TemplateObject {
     let metadata: [String: Value]
+    var isRoot = true
     var goType: GoType { .named("*chart.Metadata", kind: "ptr") }
 
     static let fields: [String: String] = [
@@ -13,6 +14,7 @@ struct ChartMetadataObject: TemplateObject {
     ]
 
     func field(_ name: String) -> Value? {
+        if name == "IsRoot" { return .bool(isRoot) }
         guard let key = ChartMetadataObject.fields[name] else { return nil }
         let v = metadata[key]
         switch name {
