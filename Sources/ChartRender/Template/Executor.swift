@@ -49,6 +49,9 @@ final class Executor {
     private var nodeText: () -> String = { "" }
     private var vars: [(name: String, slot: Slot)] = []
     private var depth = 0
+    /// The dot of each list being walked, and whether it is the same dot as the enclosing list's
+    /// (if/else bodies) so a write-back reaches every list that shares it.
+    private var dots: [(slot: Slot, inherits: Bool)] = []
 
     init(set: TemplateSet, session: RenderSession) {
         self.set = set
@@ -60,7 +63,7 @@ final class Executor {
         self.tree = tree
         vars = [("$", .concrete(data))]
         do {
-            try walk(.concrete(data), .list(tree.root))
+            try walkList(tree.root, dot: .concrete(data), inherits: false)
         } catch let e as TemplateExecError {
             throw TemplateError(kind: .exec(e), partialOutput: out)
         } catch let e as TemplateError {
@@ -109,7 +112,7 @@ final class Executor {
     private func walk(_ dot: Slot, _ node: Node) throws {
         switch node {
         case .list(let l):
-            for n in l.nodes { try walk(dot, n) }
+            try walkList(l, dot: dot, inherits: true)
         case .text(_, let t):
             out += t
         case .action(let pos, _, let pipe):
@@ -136,7 +139,7 @@ final class Executor {
             vars = [("$", newDot)]
             depth += 1
             defer { (tree, vars, depth) = saved }
-            try walk(newDot, .list(t.root))
+            try walkList(t.root, dot: newDot, inherits: false)
         case .break:
             throw LoopSignal.breakLoop
         case .continue:
@@ -144,14 +147,73 @@ final class Executor {
         }
     }
 
+    private func walkList(_ l: ListNode, dot: Slot, inherits: Bool) throws {
+        let level = dots.count
+        dots.append((dot, inherits && level > 0))
+        defer { dots.removeLast() }
+        for n in l.nodes { try walk(dots[level].slot, n) }
+    }
+
+    /// Whether the current dot is the template's root data (so `.` and `$` are one map).
+    private var dotIsRoot: Bool {
+        var i = dots.count - 1
+        while i > 0 && dots[i].inherits { i -= 1 }
+        return i == 0
+    }
+
+    /// Replaces the current dot (and every enclosing list sharing it).
+    private func setDot(_ slot: Slot) {
+        var i = dots.count - 1
+        while i >= 0 {
+            dots[i].slot = slot
+            if !dots[i].inherits { break }
+            i -= 1
+        }
+    }
+
+    /// Go maps are references: `set $d "k" v` changes `$d` for later reads. Values here are
+    /// values, so the result of a mutating function is written back where its first argument
+    /// came from: a variable (with its field chain), `$`, or dot.
+    static let mutatingFunctions: Set<String> = ["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"]
+
+    private func writeBack(_ arg: Arg, _ result: Value) throws {
+        guard case .map = result else { return }
+        switch arg {
+        case .variable(_, let idents):
+            let root = try varValue(idents[0])
+            let updated = Executor.replacing(root.value, at: Array(idents.dropFirst()), with: result)
+            try setVar(idents[0], Slot(value: updated, kind: root.kind == .invalid ? .concrete : root.kind))
+            if idents[0] == "$" && dotIsRoot, let top = dots.last { setDot(Slot(value: updated, kind: top.slot.kind)) }
+        case .field(_, let idents):
+            guard let top = dots.last else { return }
+            let updated = Executor.replacing(top.slot.value, at: idents, with: result)
+            setDot(Slot(value: updated, kind: top.slot.kind))
+            if dotIsRoot, vars.first?.name == "$" { vars[0].slot = Slot(value: updated, kind: vars[0].slot.kind) }
+        case .dot:
+            guard let top = dots.last else { return }
+            setDot(Slot(value: result, kind: top.slot.kind))
+            if dotIsRoot, vars.first?.name == "$" { vars[0].slot = Slot(value: result, kind: vars[0].slot.kind) }
+        default:
+            break
+        }
+    }
+
+    /// `root` with the map at `path` replaced by `new` (unchanged if the path does not lead to a map).
+    static func replacing(_ root: Value, at path: [String], with new: Value) -> Value {
+        guard let first = path.first else { return new }
+        guard case .map(var m, let e) = root, let child = m[first] else { return root }
+        m[first] = replacing(child, at: Array(path.dropFirst()), with: new)
+        return .map(m, element: e)
+    }
+
     private func walkIfOrWith(isWith: Bool, _ dot: Slot, _ b: BranchNode) throws {
         let mark = vars.count
         defer { vars.removeLast(vars.count - mark) }
         let val = try evalPipeline(dot, b.pipe)
         if val.kind != .invalid && val.value.isTruthy {
-            try walk(isWith ? val : dot, .list(b.list))
+            try walkList(b.list, dot: isWith ? val : dot, inherits: !isWith)
         } else if let e = b.elseList {
-            try walk(dot, .list(e))
+            try walkList(e, dot: dot, inherits: true)
         }
     }
 
@@ -174,7 +236,7 @@ final class Executor {
             }
             defer { vars.removeLast(vars.count - mark) }
             do {
-                try walk(elem, .list(r.list))
+                try walkList(r.list, dot: elem, inherits: false)
             } catch LoopSignal.continueLoop {
             } catch LoopSignal.breakLoop {
                 return false
@@ -211,7 +273,7 @@ final class Executor {
         default:
             throw fail("range can't iterate over \(GoFmt.format(val.value))")
         }
-        if !ranAny, let e = r.elseList { try walk(dot, .list(e)) }
+        if !ranAny, let e = r.elseList { try walkList(e, dot: dot, inherits: true) }
     }
 
     // MARK: pipelines and commands
@@ -385,6 +447,7 @@ final class Executor {
         }
         do {
             let result = try fn.body(argv, FunctionCallContext(executor: self))
+            if Executor.mutatingFunctions.contains(name), let target = args.first { try writeBack(target, result) }
             return result.isNull ? Slot(value: .null, kind: .iface) : .concrete(result)
         } catch let e as FunctionError {
             at(pos, text)
