@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks one rendered manifest: Kubernetes schemas (1.29 and 1.33, strict) with
-# kubernetes-validate, and the security checks we gate on with checkov.
+# kubernetes-validate, the security checks we gate on with checkov, and the chart's own
+# promises (configuration contract, limits, probes, pinned images) with manifest_check.py.
 # Usage: check.sh RENDERED.yaml   (exit 0 = clean, 1 = a problem, 2 = usage)
 # CHECK_SUMMARY=FILE appends checkov's per-check pass/fail counts (JSON lines) to FILE.
 set -euo pipefail
@@ -25,6 +26,8 @@ for version in 1.29.0 1.33.0; do
     status=1
   fi
 done
+
+python3 "$here/manifest_check.py" "$manifest" || status=1
 
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT

@@ -16,6 +16,12 @@ failures=0
 cases=0
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
 
+# Goldens must be reproducible: no function whose output changes between runs.
+if grep -nE '\b(rand[A-Za-z]*|now|uuidv4|lookup|genPrivateKey|genCA|genSelfSignedCert|htpasswd|date)\b' Templates/* \
+    | grep -v '^[^:]*:[0-9]*:.*\$(date' ; then
+  fail templates "non-deterministic function in Templates/ (above)"
+fi
+
 V=Values
 X=Tests/chart/variations
 while IFS='|' read -r name files expect; do
