@@ -45,6 +45,10 @@ while IFS='|' read -r name files expect; do
   case "$expect" in
     error:*) fail "$name" "rendered, but should fail with '${expect#error: }'"; continue ;;
   esac
+  if ! python3 "$here/oracle_render.py" --notes "${args[@]}" >"$out/$name.notes" 2>&1 \
+      || ! grep -q "Security checklist" "$out/$name.notes"; then
+    fail "$name" "NOTES.txt does not render: $(cat "$out/$name.notes")"; continue
+  fi
   python3 "$here/values_check.py" "${args[@]}" || { fail "$name" "values do not match the schema"; continue; }
   if [ "$expect" = check-fails ]; then
     if bash "$here/check.sh" "$rendered" >/dev/null 2>&1; then fail "$name" "check.sh passed an insecure render"
