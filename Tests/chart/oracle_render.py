@@ -129,7 +129,8 @@ def render(chart_dir, value_files, gotpl, notes=False):
                 docs.append((tname, doc, parsed))
     if notes:
         return True, "".join(out)
-    # Helm prints the ordinary manifests in install order, then the hooks.
+    # Helm prints the ordinary manifests in install order, then the hooks (also sorted by
+    # kind, stable within a kind; weights only matter when hooks run).
     def rank(item):
         kind = item[2].get("kind", "")
         if kind in INSTALL_ORDER:
@@ -139,7 +140,7 @@ def render(chart_dir, value_files, gotpl, notes=False):
              ((d[2].get("metadata") or {}).get("annotations") or {})]
     hooks = [d for d in docs if d not in plain]
     text = "".join("---\n# Source: %s\n%s\n" % (n, body)
-                   for n, body, _ in sorted(plain, key=rank) + hooks)
+                   for n, body, _ in sorted(plain, key=rank) + sorted(hooks, key=rank))
     return True, text
 
 
