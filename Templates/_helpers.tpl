@@ -81,7 +81,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Image reference: (dict "image" .Values.x.image "default" "tag-if-empty"). */}}
 {{- define "tars.image" -}}
-{{- $tag := .image.tag | default .default | toString }}
+{{- $tag := .image.tag | default (get . "default") | toString }}
 {{- if .image.digest }}
 {{- printf "%s:%s@%s" .image.repository $tag .image.digest }}
 {{- else }}
@@ -91,12 +91,12 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Pod security context: the shared one with the component's keys merged over it. */}}
 {{- define "tars.podSecurityContext" -}}
-{{- toYaml (mergeOverwrite (deepCopy .root.Values.podSecurityContext) (deepCopy (.component.podSecurityContext | default dict))) }}
+{{- toYaml (mergeOverwrite (deepCopy .root.Values.podSecurityContext) (deepCopy (get .component "podSecurityContext" | default dict))) }}
 {{- end }}
 
 {{/* Container security context, likewise. */}}
 {{- define "tars.securityContext" -}}
-{{- toYaml (mergeOverwrite (deepCopy .root.Values.securityContext) (deepCopy (.component.securityContext | default dict))) }}
+{{- toYaml (mergeOverwrite (deepCopy .root.Values.securityContext) (deepCopy (get .component "securityContext" | default dict))) }}
 {{- end }}
 
 {{/* Data-store endpoints the backend uses, internal service or external value. */}}

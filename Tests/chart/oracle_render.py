@@ -79,7 +79,7 @@ def values_for(chart_dir, files):
     return values
 
 
-def render(chart_dir, value_files, gotpl, notes=False):
+def render(chart_dir, value_files, gotpl, notes=False, strict=False):
     """Returns (ok, text): the Helm-format manifest (or NOTES) or the first error."""
     data = {
         "Values": values_for(chart_dir, value_files),
@@ -110,7 +110,8 @@ def render(chart_dir, value_files, gotpl, notes=False):
             data_path = os.path.join(work, "data.json")
             with open(data_path, "w") as handle:
                 json.dump(data, handle)
-            proc = subprocess.run([gotpl, "-data", data_path, "-helm", "-name", tname] + paths,
+            flags = ["-missingkey", "error"] if strict else []
+            proc = subprocess.run([gotpl, "-data", data_path, "-helm", "-name", tname] + flags + paths,
                                   cwd=work, capture_output=True, text=True)
             if proc.returncode != 0:
                 return False, proc.stderr.strip()
@@ -148,11 +149,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-f", "--values", action="append", default=[])
     parser.add_argument("--notes", action="store_true")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail on a missing map key (catches typos in templates; not Helm's default)")
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--chart", default=os.path.normpath(os.path.join(here, "..", "..")))
     parser.add_argument("--gotpl", default=os.environ.get("GOTPL", "/tmp/gotpl"))
     args = parser.parse_args()
-    ok, text = render(args.chart, args.values, args.gotpl, notes=args.notes)
+    ok, text = render(args.chart, args.values, args.gotpl, notes=args.notes, strict=args.strict)
     if not ok:
         print(text, file=sys.stderr)
         return 1

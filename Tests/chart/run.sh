@@ -45,6 +45,11 @@ while IFS='|' read -r name files expect; do
   case "$expect" in
     error:*) fail "$name" "rendered, but should fail with '${expect#error: }'"; continue ;;
   esac
+  # A typo in a template (a key that values.yaml does not have) renders silently in Helm's
+  # mode; the strict render (missingkey=error) turns it into an error.
+  if ! python3 "$here/oracle_render.py" --strict "${args[@]}" >/dev/null 2>"$out/$name.strict"; then
+    fail "$name" "strict render (missing key) failed: $(cat "$out/$name.strict")"; continue
+  fi
   if ! python3 "$here/oracle_render.py" --notes "${args[@]}" >"$out/$name.notes" 2>&1 \
       || ! grep -q "Security checklist" "$out/$name.notes"; then
     fail "$name" "NOTES.txt does not render: $(cat "$out/$name.notes")"; continue
