@@ -7,7 +7,9 @@
 - the backend Deployment and the migration Job load both with envFrom;
 - every container (init containers too) has CPU and memory requests and limits;
 - every Deployment container that exposes a port has liveness and readiness probes;
-- every image has a pinned tag (not latest) or a digest.
+- every image has a pinned tag (not latest) or a digest;
+- ClusterIssuers (no Kubernetes schema for them) carry an ACME server, e-mail, account key
+  and a solver.
 Usage: manifest_check.py RENDERED.yaml [--release tars]. Exit 1 listing the problems.
 """
 import argparse
@@ -105,6 +107,11 @@ def main():
                     for probe in ("livenessProbe", "readinessProbe"):
                         if probe not in c:
                             problems.append("%s %s: no %s" % (where, c["name"], probe))
+    for name, issuer in by_kind.get("ClusterIssuer", {}).items():
+        acme = (issuer.get("spec") or {}).get("acme") or {}
+        if not str(acme.get("server", "")).startswith("https://") or "@" not in str(acme.get("email", "")) \
+                or not (acme.get("privateKeySecretRef") or {}).get("name") or not acme.get("solvers"):
+            problems.append("ClusterIssuer %s: incomplete acme section" % name)
     for problem in problems:
         print("manifest: %s: %s" % (args.manifest, problem), file=sys.stderr)
     return 1 if problems else 0
