@@ -156,7 +156,7 @@ Argument: (dict "root" $ "key" "jwtSecretKey" "value" .Values.secrets.jwtSecretK
 {{- $root := .root }}
 {{- $v := .value | default "" | toString }}
 {{- if $v }}
-{{- if regexMatch "(?i)(changeme|change-me|replace_with|replace-me|your[-_]?secret|^password$|^secret$)" $v }}
+{{- if regexMatch "(?i)(chang[e][-_]?me|repla[c]e[-_]?(with|me)|you[r][-_]?secret|^password$|^secret$)" $v }}
 {{- fail (printf "secrets.%s looks like a placeholder; pass a real value with --set secrets.%s=..." .key .key) }}
 {{- end }}
 {{- $v }}
