@@ -87,7 +87,7 @@ enum GoJSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "<", ">", "&" where escapeHTML:
+            case "<" where escapeHTML, ">" where escapeHTML, "&" where escapeHTML:
                 out += "\\u00" + String(hex[Int(c.value >> 4)]) + String(hex[Int(c.value & 15)])
             case "\u{2028}": out += "\\u2028"
             case "\u{2029}": out += "\\u2029"
