@@ -309,20 +309,25 @@ struct Lexer {
         }
     }
 
-    private mutating func lexQuote() -> Bool {
+    /// A `"…"` string or `'…'` character constant: backslash escapes, no newline.
+    private mutating func lexQuoted(close: UInt8, kind: Token.Kind, unterminated: String) -> Bool {
         advance()
         while true {
-            guard let c = peekByte() else { fail("unterminated quoted string"); return false }
+            guard let c = peekByte() else { fail(unterminated); return false }
             advance()
             if c == UInt8(ascii: "\\") {
                 if let n = peekByte(), n != 10 { advance(); continue }
-                fail("unterminated quoted string"); return false
+                fail(unterminated); return false
             }
-            if c == 10 { fail("unterminated quoted string"); return false }
-            if c == UInt8(ascii: "\"") { break }
+            if c == 10 { fail(unterminated); return false }
+            if c == close { break }
         }
-        emit(.string)
+        emit(kind)
         return true
+    }
+
+    private mutating func lexQuote() -> Bool {
+        lexQuoted(close: UInt8(ascii: "\""), kind: .string, unterminated: "unterminated quoted string")
     }
 
     private mutating func lexRawQuote() -> Bool {
@@ -337,19 +342,7 @@ struct Lexer {
     }
 
     private mutating func lexChar() -> Bool {
-        advance()
-        while true {
-            guard let c = peekByte() else { fail("unterminated character constant"); return false }
-            advance()
-            if c == UInt8(ascii: "\\") {
-                if let n = peekByte(), n != 10 { advance(); continue }
-                fail("unterminated character constant"); return false
-            }
-            if c == 10 { fail("unterminated character constant"); return false }
-            if c == UInt8(ascii: "'") { break }
-        }
-        emit(.charConstant)
-        return true
+        lexQuoted(close: UInt8(ascii: "'"), kind: .charConstant, unterminated: "unterminated character constant")
     }
 
     private mutating func lexNumber() -> Bool {

@@ -118,6 +118,11 @@ struct Parser {
         let name = try unquote(nameTok)
         let close = nextNonSpace()
         guard close.kind == .rightDelim else { throw unexpected(close, context) }
+        try parseBody(name: name, context: context)
+    }
+
+    /// The body of a `define` or `block` up to its `{{end}}`, with a fresh variable scope.
+    private mutating func parseBody(name: String, context: String) throws(TemplateParseError) {
         let savedVars = vars
         vars = ["$"]
         let (list, end) = try itemList()
@@ -225,12 +230,7 @@ struct Parser {
         guard tok.kind == .string || tok.kind == .rawString else { throw unexpected(tok, context) }
         let name = try unquote(tok)
         let pipe = try pipeline(context: context, end: .rightDelim)
-        let savedVars = vars
-        vars = ["$"]
-        let (list, end) = try itemList()
-        vars = savedVars
-        guard case .end = end else { throw fail("unexpected {{else}} in \(context)") }
-        try add(Tree(name: name, root: list, source: source))
+        try parseBody(name: name, context: context)
         return .template(pos: tok.pos, line: tok.line, name: name, pipe: pipe)
     }
 
