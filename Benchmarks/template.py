@@ -35,7 +35,7 @@ def synthetic(dirpath, n=1000):
         f.write('{{- define "synth.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\n'
                 '{{ toYaml .Values.labels }}\n{{- end }}\n')
     body = ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{N}\n  labels:\n'
-            '{{- include "synth.labels" . | indent 4 }}\ndata:\n'
+            '{{- include "synth.labels" . | nindent 4 }}\ndata:\n'
             '  replicas: {{ .Values.replicas | quote }}\n  image: "{{ .Values.image.repo }}:{{ .Values.image.tag }}"\n'
             '{{- range $i, $e := .Values.env }}\n  env{{ $i }}: {{ printf "%s=%s" $e.name $e.value | quote }}\n{{- end }}\n'
             '  {{- if gt (len .Values.env) 1 }}\n  many: "yes"\n  {{- end }}\n')

@@ -25,7 +25,8 @@ public enum YAMLValues {
     public static func parse(_ text: String, file: String = "<input>") throws(ParseError) -> Value {
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Scalars are resolved here with YAML 1.1 rules; Yams' regex resolver would only cost time.
+            node = try Yams.compose(yaml: text, .basic)
         } catch let e as YamlError {
             throw convert(e, file: file)
         } catch {
