@@ -24,6 +24,8 @@ fi
 py_missing=()
 python3 -c 'import kubernetes_validate' 2>/dev/null || py_missing+=(kubernetes-validate)
 command -v yamllint >/dev/null || py_missing+=(yamllint)
+command -v checkov >/dev/null || py_missing+=(checkov)
+python3 -c 'import yaml, jsonschema' 2>/dev/null || py_missing+=(pyyaml jsonschema)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "==> pip install ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

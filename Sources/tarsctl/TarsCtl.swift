@@ -1,12 +1,34 @@
 import ArgumentParser
 import ChartRender
+import Foundation
 
 @main
-struct TarsCtl: AsyncParsableCommand {
+struct TarsCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tarsctl",
         abstract: "Render, validate and deploy Helm-style charts to Kubernetes.",
         version: ChartRender.version,
-        subcommands: []
+        subcommands: [Template.self, Tpl.self]
     )
+
+    /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 64 || error is ValidationError {
+                let text = fullMessage(for: error)
+                if code == .success {
+                    print(text)
+                    Foundation.exit(0)
+                }
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+                Foundation.exit(2)
+            }
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
 }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Go's regexp (RE2) on top of NSRegularExpression, for the syntax both share, with Go's
+/// replacement-template expansion (`$1`, `${1}`, `$name`, `$$`).
+enum GoRegex {
+    static func compile(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: pattern)
+    }
+
+    static func matches(_ pattern: String, _ s: String) -> Bool? {
+        guard let re = compile(pattern) else { return nil }
+        return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
+    static func replaceAll(_ pattern: String, in s: String, with repl: String, literal: Bool) throws -> String {
+        guard let re = compile(pattern) else { throw FunctionError("regexp: Compile(\(GoQuote.quote(pattern))): error parsing regexp") }
+        let ns = s as NSString
+        var out = ""
+        var last = 0
+        for m in re.matches(in: s, range: NSRange(location: 0, length: ns.length)) {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            out += literal ? repl : expand(repl, m, ns, re)
+            last = m.range.location + m.range.length
+        }
+        return out + ns.substring(from: last)
+    }
+
+    /// regexp.Expand: `$` followed by the longest run of letters, digits and underscores names a
+    /// group (numbers are indexes); `${name}` delimits it; `$$` is a dollar. Unknown groups expand to "".
+    static func expand(_ template: String, _ m: NSTextCheckingResult, _ s: NSString, _ re: NSRegularExpression) -> String {
+        var out = ""
+        let t = Array(template.unicodeScalars)
+        var i = 0
+        func group(_ name: String) -> String {
+            if let n = Int(name) {
+                guard n < m.numberOfRanges, m.range(at: n).location != NSNotFound else { return "" }
+                return s.substring(with: m.range(at: n))
+            }
+            let r = m.range(withName: name)
+            return r.location == NSNotFound ? "" : s.substring(with: r)
+        }
+        while i < t.count {
+            if t[i] != "$" { out.unicodeScalars.append(t[i]); i += 1; continue }
+            i += 1
+            guard i < t.count else { out += "$"; break }
+            if t[i] == "$" { out += "$"; i += 1; continue }
+            if t[i] == "{" {
+                var j = i + 1
+                var name = ""
+                while j < t.count, t[j] != "}" { name.unicodeScalars.append(t[j]); j += 1 }
+                if j < t.count, !name.isEmpty, name.unicodeScalars.allSatisfy(isWordChar) {
+                    out += group(name)
+                    i = j + 1
+                } else {
+                    out += "$"
+                }
+                continue
+            }
+            var name = ""
+            while i < t.count, isWordChar(t[i]) { name.unicodeScalars.append(t[i]); i += 1 }
+            if name.isEmpty { out += "$" } else { out += group(name) }
+        }
+        return out
+    }
+
+    static func isWordChar(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
+    }
+}
