@@ -47,8 +47,8 @@ enum StrategicMergePatch {
                 result[k] = nil
             } else if case .object = v, v["$patch"]?.stringValue == "delete" {
                 result[k] = nil
-            } else if case .object = v, case .object = result[k] ?? .null {
-                result[k] = apply(v, to: result[k] ?? .null, field: k)
+            } else if case .object = v {
+                result[k] = apply(v, to: result[k] ?? .object([:]), field: k)
             } else if case .array(let patchItems) = v {
                 result[k] = mergeList(result[k]?.arrayValue ?? [], patchItems, field: k)
             } else {

@@ -37,7 +37,7 @@ extension Cluster {
         let now = Cluster.timestamp()
         object[path: ["metadata", "uid"]] = .string(uidSource())
         object[path: ["metadata", "creationTimestamp"]] = .string(now)
-        object[path: ["metadata", "generation"]] = 1
+        object[path: ["metadata", "generation"]] = type.isCustom || object["spec"] != nil ? 1 : nil
         object[path: ["metadata", "managedFields"]] = nil
         object[path: ["metadata", "deletionTimestamp"]] = nil
         object["apiVersion"] = .string(type.apiVersion)
@@ -104,7 +104,7 @@ extension Cluster {
         if !isStatus {
             try Validation.validate(type, object, name: name)
             lockedDefault(type, &object)
-            if Self.specChanged(old, object) {
+            if old[path: ["metadata", "generation"]] != nil, Self.specChanged(old, object) {
                 object[path: ["metadata", "generation"]] = .int((old[path: ["metadata", "generation"]]?.intValue ?? 1) + 1)
             }
         }

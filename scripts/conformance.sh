@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Drives the real kubectl against `tarsctl sandbox` over HTTPS and checks every answer.
+# Usage: scripts/conformance.sh [path/to/tarsctl]   (default: builds and uses .build/debug/tarsctl)
+# Installs Debian's kubernetes-client only when no kubectl is on PATH. Every step is bounded.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+tarsctl=${1:-}
+if [ -z "$tarsctl" ]; then
+  (cd "$here" && timeout 1800 swift build --product tarsctl >/dev/null) || { echo "build failed"; exit 1; }
+  tarsctl="$here/.build/debug/tarsctl"
+fi
+if ! command -v kubectl >/dev/null 2>&1; then
+  sudo -n apt-get install -y kubernetes-client >/dev/null 2>&1 || apt-get install -y kubernetes-client >/dev/null
+fi
+
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+export HOME="$work/home" KUBECONFIG="$work/kubeconfig"
+mkdir -p "$HOME"
+cleanup() { "$tarsctl" sandbox down --data-dir "$work/data" >/dev/null 2>&1; rm -rf "$work"; }
+trap cleanup EXIT
+
+pass=0 fail=0
+ok() { echo "ok   - $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $1"; echo "$2" | sed 's/^/       /' | head -20; fail=$((fail + 1)); }
+k() { timeout 60 kubectl --cache-dir "$work/cache" --request-timeout=20s "$@" 2>&1; }
+# expect NAME EXIT-CODE REGEX -- kubectl args…
+expect() {
+  local name=$1 code=$2 pattern=$3; shift 4
+  local out rc
+  out=$(k "$@"); rc=$?
+  if [ "$rc" = "$code" ] && echo "$out" | grep -Eq -- "$pattern"; then ok "$name"; else bad "$name (exit $rc)" "$out"; fi
+}
+
+start=$(date +%s%N)
+if ! timeout 30 "$tarsctl" sandbox up --data-dir "$work/data" --port "$port" --ready-delay-ms 300 >"$work/up.log" 2>&1; then
+  cat "$work/up.log"; cat "$work/data/sandbox.log" 2>/dev/null; exit 1
+fi
+echo "# sandbox up in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+expect "kubectl version sees the sandbox" 0 "Server Version: v1\.32" -- version
+expect "get namespaces lists the defaults" 0 "kube-system" -- get ns
+
+cat >"$work/cm.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: demo, namespace: default, labels: {app: demo}}
+data: {a: "1", b: "2"}
+YAML
+expect "apply -f creates" 0 "configmap/demo created" -- apply -f "$work/cm.yaml"
+expect "apply -f again is unchanged" 0 "configmap/demo unchanged" -- apply -f "$work/cm.yaml"
+sed -i 's/b: "2"/b: "3"/' "$work/cm.yaml"
+expect "apply -f with a change configures" 0 "configmap/demo configured" -- apply -f "$work/cm.yaml"
+expect "get -o yaml shows the change" 0 'b: "3"' -- get cm demo -o yaml
+
+cat >"$work/ssa.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ssa, namespace: default}
+data: {x: "1"}
+YAML
+expect "apply --server-side creates" 0 "configmap/ssa serverside-applied" -- apply --server-side --field-manager=helm -f "$work/ssa.yaml"
+expect "apply --server-side again" 0 "configmap/ssa serverside-applied" -- apply --server-side --field-manager=helm -f "$work/ssa.yaml"
+sed -i 's/x: "1"/x: "2"/' "$work/ssa.yaml"
+expect "a second manager conflicts" 1 'conflict with "helm"' -- apply --server-side -f "$work/ssa.yaml"
+expect "--force-conflicts takes the field" 0 "serverside-applied" -- apply --server-side --force-conflicts -f "$work/ssa.yaml"
+expect "managedFields name the new owner" 0 "manager: kubectl" -- get cm ssa -o yaml --show-managed-fields
+
+# get -w sees a MODIFIED event while another client changes the object.
+k get cm demo -w -o json --output-watch-events --request-timeout=8s >"$work/watch.out" &
+watch_pid=$!
+sleep 2
+k patch cm demo --type merge -p '{"data":{"c":"4"}}' >/dev/null
+sleep 2
+kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null
+if grep -Eq '"type": ?"MODIFIED"' "$work/watch.out" && grep -Eq '"c": ?"4"' "$work/watch.out"; then ok "get -w sees MODIFIED"; else bad "get -w sees MODIFIED" "$(cat "$work/watch.out")"; fi
+
+cat >"$work/app.yaml" <<YAML
+apiVersion: v1
+kind: Namespace
+metadata: {name: conf}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: conf}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: conf}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: conf}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: m, image: busybox:1.36, command: ["true"]}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: conf}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+YAML
+expect "apply -f a multi-document app" 0 "deployment.apps/web created" -- apply -f "$work/app.yaml"
+expect "rollout status deployment/web" 0 "successfully rolled out" -- -n conf rollout status deployment/web --timeout=30s
+expect "wait --for=condition=complete job/migrate" 0 "condition met" -- -n conf wait --for=condition=complete job/migrate --timeout=30s
+expect "pvc is Bound" 0 "Bound" -- -n conf get pvc data -o jsonpath='{.status.phase}'
+expect "service has a clusterIP" 0 "^10\.96\." -- -n conf get svc web -o jsonpath='{.spec.clusterIP}'
+expect "pods of the deployment run" 0 "^Running Running$" -- -n conf get pods -l app=web -o jsonpath='{.items[*].status.phase}'
+expect "deployment reports 2 available" 0 "^2$" -- -n conf get deploy web -o jsonpath='{.status.availableReplicas}'
+expect "scale deployment" 0 "scaled" -- -n conf scale deployment/web --replicas=3
+expect "rollout status after scale" 0 "successfully rolled out" -- -n conf rollout status deployment/web --timeout=30s
+
+sed -i 's/replicas: 2/replicas: 3/' "$work/app.yaml"
+expect "diff -f with no change (exit 0)" 0 "" -- diff -f "$work/app.yaml"
+sed -i 's/replicas: 3/replicas: 4/' "$work/app.yaml"
+expect "diff -f shows the change (exit 1)" 1 "\+  replicas: 4" -- diff -f "$work/app.yaml"
+expect "diff did not write (dryRun=All)" 0 "^3$" -- -n conf get deploy web -o jsonpath='{.spec.replicas}'
+
+expect "delete -f removes the configmap" 0 'configmap "demo" deleted' -- delete -f "$work/cm.yaml"
+expect "deleted configmap is gone" 1 "NotFound" -- get cm demo
+expect "delete namespace" 0 'namespace "conf" deleted' -- delete namespace conf --timeout=30s
+expect "namespace is gone" 1 "NotFound" -- get ns conf
+expect "its deployment is gone" 0 "No resources found" -- get deployments -A
+expect "its pods are gone" 0 "No resources found" -- get pods -A
+
+"$tarsctl" sandbox down --data-dir "$work/data" >/dev/null
+echo "# $pass passed, $fail failed"
+[ "$fail" = 0 ]
