@@ -140,6 +140,55 @@ expect "namespace is gone" 1 "NotFound" -- get ns conf
 expect "its deployment is gone" 0 "No resources found" -- get deployments -A
 expect "its pods are gone" 0 "No resources found" -- get pods -A
 
+# Custom resources served for an installed CRD (cert-manager's ClusterIssuer).
+cat >"$work/crd.yaml" <<YAML
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: clusterissuers.cert-manager.io}
+spec:
+  group: cert-manager.io
+  scope: Cluster
+  names: {plural: clusterissuers, singular: clusterissuer, kind: ClusterIssuer}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+    subresources: {status: {}}
+YAML
+cat >"$work/issuer.yaml" <<YAML
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: letsencrypt}
+spec: {acme: {email: ops@example.com}}
+YAML
+expect "apply a CRD" 0 "customresourcedefinition.apiextensions.k8s.io/clusterissuers.cert-manager.io created" -- apply -f "$work/crd.yaml"
+expect "wait for the CRD to be Established" 0 "condition met" -- wait --for=condition=established crd/clusterissuers.cert-manager.io --timeout=20s
+expect "apply a custom resource" 0 "clusterissuer.cert-manager.io/letsencrypt created" -- apply -f "$work/issuer.yaml"
+sed -i 's/ops@/admin@/' "$work/issuer.yaml"
+expect "re-apply a changed custom resource (merge patch)" 0 "configured" -- apply -f "$work/issuer.yaml"
+expect "get the custom resource" 0 "admin@example.com" -- get clusterissuer letsencrypt -o yaml
+
+# Authentication: the kubeconfig's token or a client certificate signed by the sandbox CA, nothing else.
+url=$(cat "$work/data/endpoint")
+code=$(curl -sk -o "$work/unauth.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$url/api/v1/namespaces" || true)
+if [ "$code" = 401 ] && grep -q '"reason":"Unauthorized"' "$work/unauth.json"; then ok "wrong token is 401 Unauthorized"; else bad "wrong token is 401" "$code $(cat "$work/unauth.json")"; fi
+if command -v openssl >/dev/null; then
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/client.key" -subj "/CN=tester" -out "$work/client.csr" 2>/dev/null
+  openssl x509 -req -in "$work/client.csr" -CA "$work/data/ca.crt" -CAkey "$work/data/ca.key" -CAcreateserial -days 1 -out "$work/client.crt" 2>/dev/null
+  code=$(curl -s --cacert "$work/data/ca.crt" --cert "$work/client.crt" --key "$work/client.key" -o /dev/null -w '%{http_code}' "$url/api/v1/namespaces" || true)
+  if [ "$code" = 200 ]; then ok "client certificate signed by the CA is accepted"; else bad "client certificate accepted" "$code"; fi
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/rogue.key" -subj "/CN=rogue" -days 1 -out "$work/rogue.crt" 2>/dev/null
+  code=$(curl -s --cacert "$work/data/ca.crt" --cert "$work/rogue.crt" --key "$work/rogue.key" -o /dev/null -w '%{http_code}' "$url/api/v1/namespaces" || true)
+  if [ "$code" != 200 ]; then ok "self-signed client certificate is refused ($code)"; else bad "self-signed client certificate refused" "$code"; fi
+fi
+
+# State survives a restart.
+"$tarsctl" sandbox down --data-dir "$work/data" >/dev/null
+timeout 30 "$tarsctl" sandbox up --data-dir "$work/data" --port "$port" >/dev/null 2>&1
+expect "objects persist across down/up" 0 "configmap/ssa" -- get cm ssa -o name
+expect "custom resources persist too" 0 "letsencrypt" -- get clusterissuer letsencrypt -o name
+
 "$tarsctl" sandbox down --data-dir "$work/data" >/dev/null
 echo "# $pass passed, $fail failed"
 [ "$fail" = 0 ]
