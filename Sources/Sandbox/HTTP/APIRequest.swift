@@ -49,4 +49,6 @@ public struct WatchRequest: Sendable {
     public var bookmarks: Bool
     public var initialEvents: Bool
     public var timeoutSeconds: Int64
+    /// Set when the client asked for Table output: event objects are printed as one-row Tables.
+    public var table: ResourceType?
 }

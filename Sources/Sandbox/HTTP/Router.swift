@@ -78,8 +78,17 @@ public struct Router: Sendable {
         guard let name = target.name else {
             switch request.method {
             case "GET":
-                if q["watch"] == "true" || q["watch"] == "1" { return .watch(try watchRequest(type, namespace: target.namespace, q)) }
-                return .json(status: 200, body: try cluster.list(type, namespace: type.namespaced ? target.namespace : nil, options: try listOptions(q)))
+                if q["watch"] == "true" || q["watch"] == "1" {
+                    var watch = try watchRequest(type, namespace: target.namespace, q)
+                    watch.table = TablePrinter.wants(request.accept) ? type : nil
+                    return .watch(watch)
+                }
+                let list = try cluster.list(type, namespace: type.namespaced ? target.namespace : nil, options: try listOptions(q))
+                if TablePrinter.wants(request.accept) {
+                    return .json(status: 200, body: TablePrinter.table(type, items: list["items"]?.arrayValue ?? [], resourceVersion: list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "",
+                                                                        continueToken: list[path: ["metadata", "continue"]]?.stringValue))
+                }
+                return .json(status: 200, body: list)
             case "POST":
                 options.fieldManager = options.fieldManager ?? "unknown"
                 let body = try parseBody(request)
@@ -101,7 +110,11 @@ public struct Router: Sendable {
         if target.subresource == "scale" { return try scale(request, type: type, namespace: namespace, name: name, options: options) }
         switch request.method {
         case "GET":
-            return .json(status: 200, body: try cluster.get(type, namespace: namespace, name: name))
+            let object = try cluster.get(type, namespace: namespace, name: name)
+            if TablePrinter.wants(request.accept) {
+                return .json(status: 200, body: TablePrinter.table(type, items: [object], resourceVersion: object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""))
+            }
+            return .json(status: 200, body: object)
         case "PUT":
             options.fieldManager = options.fieldManager ?? "unknown"
             return .json(status: 200, body: try cluster.update(type, namespace: namespace, name: name, body: try parseBody(request), options: options))
@@ -185,6 +198,6 @@ public struct Router: Sendable {
         let timeout = q["timeoutSeconds"].flatMap { Int64($0) } ?? 1800
         return WatchRequest(typeID: type.qualifiedPlural, namespace: type.namespaced ? namespace : nil, fieldSelector: options.fieldSelector,
                             labelSelector: options.labelSelector, resourceVersion: rv, bookmarks: q["allowWatchBookmarks"] == "true",
-                            initialEvents: initial, timeoutSeconds: max(1, timeout))
+                            initialEvents: initial, timeoutSeconds: max(1, timeout), table: nil)
     }
 }

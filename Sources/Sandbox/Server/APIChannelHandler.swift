@@ -132,7 +132,12 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func startWatch(context: ChannelHandlerContext, head: HTTPRequestHead, _ request: WatchRequest) {
         let channel = context.channel
         let open = NIOLoopBoundBox(true, eventLoop: context.eventLoop)
+        let table = request.table
         let send: @Sendable (JSON) -> Void = { event in
+            var event = event
+            if let table, let object = event["object"], event["type"] == "ADDED" || event["type"] == "MODIFIED" || event["type"] == "DELETED" {
+                event["object"] = TablePrinter.table(table, items: [object], resourceVersion: object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")
+            }
             var bytes = JSONWriter.bytes(event)
             bytes.append(0x0A)
             channel.eventLoop.execute {
