@@ -189,6 +189,38 @@ timeout 30 "$tarsctl" sandbox up --data-dir "$work/data" --port "$port" >/dev/nu
 expect "objects persist across down/up" 0 "configmap/ssa" -- get cm ssa -o name
 expect "custom resources persist too" 0 "letsencrypt" -- get clusterissuer letsencrypt -o name
 
+# Fault injection (flags of `sandbox serve`; the same settings come from SANDBOX_FAULT_* variables).
+serve_faulty() { # data-dir port flags…
+  local dir=$1 p=$2; shift 2
+  timeout 30 "$tarsctl" sandbox serve --data-dir "$dir" --port "$p" "$@" >/dev/null 2>&1 &
+  echo $! >"$dir.pid"
+  for _ in $(seq 100); do [ -f "$dir/endpoint" ] && break; sleep 0.05; done
+}
+stop_faulty() { kill "$(cat "$1.pid")" 2>/dev/null; wait "$(cat "$1.pid")" 2>/dev/null; }
+fport=$((port + 1))
+SANDBOX_FAULT_429_RATE=1 serve_faulty "$work/f429" "$fport"
+hdrs=$(curl -sk -D - -o /dev/null -H "Authorization: Bearer $(cat "$work/f429/token")" "https://127.0.0.1:$fport/api/v1/namespaces" || true)
+if echo "$hdrs" | grep -q "^HTTP/1.1 429" && echo "$hdrs" | grep -qi "^retry-after: 1"; then ok "fault: 429 with Retry-After"; else bad "fault: 429 with Retry-After" "$hdrs"; fi
+stop_faulty "$work/f429"
+serve_faulty "$work/f500" "$fport" --fault500-rate 1
+code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/f500/token")" "https://127.0.0.1:$fport/version" || true)
+if [ "$code" = 500 ]; then ok "fault: 500 answers"; else bad "fault: 500 answers" "$code"; fi
+stop_faulty "$work/f500"
+serve_faulty "$work/flat" "$fport" --fault-latency-ms 400
+t=$(curl -sk -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $(cat "$work/flat/token")" "https://127.0.0.1:$fport/version" || true)
+if awk -v t="$t" 'BEGIN { exit !(t >= 0.4) }'; then ok "fault: added latency (${t}s)"; else bad "fault: added latency" "$t"; fi
+stop_faulty "$work/flat"
+serve_faulty "$work/fdrop" "$fport" --fault-drop-rate 1
+code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/fdrop/token")" "https://127.0.0.1:$fport/version" || true)
+if [ "$code" = 000 ]; then ok "fault: dropped connection"; else bad "fault: dropped connection" "$code"; fi
+stop_faulty "$work/fdrop"
+serve_faulty "$work/fref" "$fport" --fault-refuse-seconds 1.5
+first=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$fport/version" || true)
+sleep 1.6
+second=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/fref/token")" "https://127.0.0.1:$fport/version" || true)
+if [ "$first" = 000 ] && [ "$second" = 200 ]; then ok "fault: refuses connections for a while"; else bad "fault: refuses connections for a while" "$first then $second"; fi
+stop_faulty "$work/fref"
+
 "$tarsctl" sandbox down --data-dir "$work/data" >/dev/null
 echo "# $pass passed, $fail failed"
 [ "$fail" = 0 ]
