@@ -80,6 +80,17 @@ import Testing
         #expect(answer.body[path: ["details", "causes"]]?.arrayValue?.contains { $0["reason"] == "FieldValueRequired" && $0["field"] == "spec.selector" } == true)
     }
 
+    @Test func hugeReplicaCountsAndWatchTimeoutsAreBounded() {
+        let answer = api.send("POST", deploys, deployment("big", replicas: 1_000_000_000))
+        #expect(answer.status == 422)
+        #expect(answer.body[path: ["details", "causes"]]?.arrayValue?.first?["field"] == "spec.replicas")
+        guard case .watch(let watch) = api.router.handle(APIRequest(method: "GET", uri: "\(cms)?watch=1&timeoutSeconds=9223372036854775807")) else {
+            Issue.record("not a watch")
+            return
+        }
+        #expect(watch.timeoutSeconds == 86_400)
+    }
+
     @Test func wrongMethodAndMediaType() {
         api.send("POST", cms, configMap("a"))
         #expect(api.send("POST", "\(cms)/a", configMap("a")).status == 405)

@@ -195,7 +195,8 @@ public struct Router: Sendable {
             guard let parsed = Int64(s) else { throw APIError.badRequest("invalid resource version: \(s)") }
             rv = parsed
         }
-        let timeout = q["timeoutSeconds"].flatMap { Int64($0) } ?? 1800
+        // Clamped so a huge value cannot overflow the timer arithmetic.
+        let timeout = min(q["timeoutSeconds"].flatMap { Int64($0) } ?? 1800, 86_400)
         return WatchRequest(typeID: type.qualifiedPlural, namespace: type.namespaced ? namespace : nil, fieldSelector: options.fieldSelector,
                             labelSelector: options.labelSelector, resourceVersion: rv, bookmarks: q["allowWatchBookmarks"] == "true",
                             initialEvents: initial, timeoutSeconds: max(1, timeout), table: nil)

@@ -1,5 +1,7 @@
 /// The checks the sandbox makes before storing an object; failures are 422 Invalid with causes.
 enum Validation {
+    static let maxReplicas: Int64 = 1000
+
     static func validate(_ type: ResourceType, _ object: JSON, name: String) throws(APIError) {
         var causes: [APIError.Cause] = []
         if !isDNSSubdomain(name) {
@@ -23,6 +25,9 @@ enum Validation {
             }
             if let replicas = object[path: ["spec", "replicas"]]?.intValue, replicas < 0 {
                 causes.append(.init(reason: "FieldValueInvalid", message: "Invalid value: \(replicas): must be greater than or equal to 0", field: "spec.replicas"))
+            } else if let replicas = object[path: ["spec", "replicas"]]?.intValue, replicas > Self.maxReplicas {
+                // The sandbox simulates every pod; a real cluster has no such cap.
+                causes.append(.init(reason: "FieldValueInvalid", message: "Invalid value: \(replicas): the sandbox simulates at most \(Self.maxReplicas) replicas", field: "spec.replicas"))
             }
             validateContainers(object[path: ["spec", "template", "spec", "containers"]], field: "spec.template.spec.containers", into: &causes)
         case ("", "pods"):
