@@ -58,7 +58,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger?
     if configuration.securityHeadersEnabled { router.add(middleware: SecurityHeadersMiddleware()) }
     router.add(middleware: ErrorResponseMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: LogRequestMiddleware(.debug))
+    router.add(middleware: LogRequestsMiddleware(.debug))
     if configuration.httpsEnforce { router.add(middleware: HTTPSEnforcementMiddleware()) }
     if !configuration.corsAllowedOrigins.isEmpty {
         router.add(middleware: CORSAllowListMiddleware(allowedOrigins: Set(configuration.corsAllowedOrigins), allowCredentials: configuration.corsAllowCredentials))

@@ -118,7 +118,8 @@ import Testing
         }
         let healthy = try await TestServices.configuration()
         try await buildApplication(configuration: healthy, logger: TestServices.logger).test(.router) { client in
-            #expect(try await client.json("/ready").decode(ReadinessReport.self).status == "ready")
+            let report = try await client.json("/ready").decode(ReadinessReport.self)
+            #expect(report.status == "ready", "\(report)")
         }
         let noDatabase = try await TestServices.configuration(["POSTGRES_PORT": "9", "READY_CHECK_TIMEOUT_SECONDS": "1"], migrate: false)
         try await buildApplication(configuration: noDatabase, logger: TestServices.logger).test(.router) { client in

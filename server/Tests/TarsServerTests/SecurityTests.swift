@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JWTKit
@@ -133,7 +134,7 @@ import Testing
         let configuration = try await TestServices.configuration(["HTTPS_ENFORCE": "true"])
         let app = try await buildApplication(configuration: configuration, logger: TestServices.logger)
         try await app.test(.router) { client in
-            let redirect = try await client.execute(uri: "/", method: .get, headers: [.host: "tars.example.com", HTTPField.Name("X-Forwarded-Proto")!: "http"]) { $0 }
+            let redirect = try await client.execute(uri: "/", method: .get, headers: [HTTPField.Name("Host")!: "tars.example.com", HTTPField.Name("X-Forwarded-Proto")!: "http"]) { $0 }
             #expect(redirect.status == .permanentRedirect)
             #expect(redirect.headers[.location] == "https://tars.example.com/")
             let post = try await client.json("/auth/authenticate", .post, body: #"{"client_id":"a"}"#)

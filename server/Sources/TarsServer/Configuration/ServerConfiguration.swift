@@ -80,7 +80,7 @@ public struct ServerConfiguration: Sendable {
         self.init(jwtSecretKey: secret)
         appName = env.string("APP_NAME") ?? appName
         appVersion = env.string("APP_VERSION") ?? appVersion
-        environment = try env.oneOf("ENVIRONMENT", ["development", "staging", "production"]) ?? self.environment
+        self.environment = try env.oneOf("ENVIRONMENT", ["development", "staging", "production"]) ?? self.environment
         if let level = try env.oneOf("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) {
             logLevel = Logger.Level(rawValue: level) ?? .info
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -9,16 +10,23 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let (status, message, extraHeaders) = Self.describe(error)
+            let (status, message, extraHeaders) = ErrorResponse.describe(error)
             if status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "path": "\(request.uri.path)"])
             }
-            return Self.response(status: status, message: message, headers: extraHeaders)
+            return ErrorResponse.make(status: status, message: message, headers: extraHeaders)
         }
     }
+}
 
-    static func response(status: HTTPResponse.Status, message: String, headers extra: HTTPFields = [:]) -> Response {
-        struct Body: Encodable { struct Detail: Encodable { let status: Int; let message: String }; let error: Detail }
+/// The JSON error body and the mapping from errors to statuses, shared by the middleware.
+enum ErrorResponse {
+    struct Body: Encodable {
+        struct Detail: Encodable { let status: Int; let message: String }
+        let error: Detail
+    }
+
+    static func make(status: HTTPResponse.Status, message: String, headers extra: HTTPFields = [:]) -> Response {
         let data = (try? JSONEncoder().encode(Body(error: .init(status: status.code, message: message)))) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers.append(contentsOf: extra)

@@ -12,7 +12,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             record(request, context, status: response.status.code, since: start)
             return response
         } catch {
-            record(request, context, status: ErrorResponseMiddleware<Context>.describe(error).0.code, since: start)
+            record(request, context, status: ErrorResponse.describe(error).0.code, since: start)
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Adds CSP, HSTS, frame, sniffing, referrer and permissions headers to every response,
@@ -21,8 +22,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let (status, message, extra) = ErrorResponseMiddleware<Context>.describe(error)
-            response = ErrorResponseMiddleware<Context>.response(status: status, message: message, headers: extra)
+            let (status, message, extra) = ErrorResponse.describe(error)
+            response = ErrorResponse.make(status: status, message: message, headers: extra)
         }
         for field in fields where response.headers[field.name] == nil {
             response.headers.append(field)

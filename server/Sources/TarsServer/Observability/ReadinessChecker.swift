@@ -31,17 +31,22 @@ struct ReadinessChecker: Sendable {
 
     func check() async -> ReadinessReport {
         async let postgres = probe { _ = try await self.postgres.query("SELECT 1", logger: self.logger).collect() }
-        async let redis = redis.map { client in probe { _ = try await client.send(["PING"]) } }
-        async let chroma = chromaURL.map { url in probe { try await self.get(url + "/api/v2/heartbeat", fallback: url + "/api/v1/heartbeat") } }
-        async let ollama = ollamaURL.map { url in probe { try await self.get(url + "/api/tags") } }
+        async let redis = probe(ifConfigured: redis) { client in _ = try await client.send(["PING"]) }
+        async let chroma = probe(ifConfigured: chromaURL) { url in try await self.get(url + "/api/v2/heartbeat", fallback: url + "/api/v1/heartbeat") }
+        async let ollama = probe(ifConfigured: ollamaURL) { url in try await self.get(url + "/api/tags") }
         let checks: [String: DependencyStatus] = [
             "postgres": await postgres,
-            "redis": await redis ?? .notConfigured,
-            "chromadb": await chroma ?? .notConfigured,
-            "ollama": await ollama ?? .notConfigured,
+            "redis": await redis,
+            "chromadb": await chroma,
+            "ollama": await ollama,
         ]
         let ready = checks.values.allSatisfy { $0.status != "error" }
         return ReadinessReport(status: ready ? "ready" : "degraded", checks: checks)
+    }
+
+    private func probe<Target: Sendable>(ifConfigured target: Target?, _ operation: @escaping @Sendable (Target) async throws -> Void) async -> DependencyStatus {
+        guard let target else { return .notConfigured }
+        return await probe { try await operation(target) }
     }
 
     private func probe(_ operation: @escaping @Sendable () async throws -> Void) async -> DependencyStatus {

@@ -30,13 +30,23 @@ enum ExtractiveAnswer {
         return best.map(\.sentence).filter { seen.insert($0).inserted }.joined(separator: " ")
     }
 
+    /// Splits after `.`, `!` or `?` followed by whitespace, and at line breaks.
     static func sentences(in text: String) -> [String] {
         var result: [String] = []
-        text.enumerateSubstrings(in: text.startIndex..., options: .bySentences) { substring, _, _, _ in
-            if let sentence = substring?.trimmingCharacters(in: .whitespacesAndNewlines), !sentence.isEmpty {
-                result.append(sentence)
+        var current = ""
+        var previous: Character = " "
+        for character in text {
+            if character.isNewline || (character.isWhitespace && ".!?".contains(previous)) {
+                let sentence = current.trimmingCharacters(in: .whitespaces)
+                if !sentence.isEmpty { result.append(sentence) }
+                current = ""
+            } else {
+                current.append(character)
             }
+            previous = character
         }
-        return result.isEmpty ? [text] : result
+        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !last.isEmpty { result.append(last) }
+        return result
     }
 }

@@ -75,7 +75,7 @@ struct RAGRoutes: Sendable {
             let store = retrieval.store
             let clientID = context.identity?.clientID ?? ""
             try await withDeadline(timeout) { try await store.upsert(documents, by: clientID) }
-            metrics.documentsIndexed.increment(by: documents.count)
+            metrics.documentsIndexed.increment(by: Int64(documents.count))
             return EditedResponse(status: .created, response: Indexed(indexed: documents.map(\.id), chunks: documents.reduce(0) { $0 + $1.chunks.count }))
         }
         writer.delete("/documents/{id}") { _, context -> Deleted in
