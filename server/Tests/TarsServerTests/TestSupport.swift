@@ -15,7 +15,7 @@ enum TestServices {
         var description: String { "\(variable) is not set: run the tests through server/scripts/test.sh, which starts PostgreSQL and Redis" }
     }
 
-    static let secret = "test-secret-key-that-is-long-enough-0123456789"
+    static let secret = "test-secret-key-that-is-long-enough-for-hs384-and-hs512-0123456789abcdef"
     static let logger: Logger = {
         var logger = Logger(label: "tars-tests")
         logger.logLevel = .warning

@@ -27,7 +27,7 @@ struct RAGRoutes: Sendable {
         let timeout = Duration.seconds(configuration.requestTimeoutSeconds)
         let reader = router.group().add(middleware: RequireScopeMiddleware(scope: .read))
         reader.post("/rag/query") { request, context -> RAGAnswer in
-            let body = try await request.decode(as: QueryRequest.self, context: context)
+            let body = try await request.decodeJSON(as: QueryRequest.self, context: context)
             let query = body.query.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...4000).contains(query.count) else {
                 throw HTTPError(.badRequest, message: "query must be 1-4000 characters")
@@ -58,7 +58,7 @@ struct RAGRoutes: Sendable {
 
         let writer = router.group().add(middleware: RequireScopeMiddleware(scope: .write))
         writer.post("/documents") { request, context -> EditedResponse<Indexed> in
-            let body = try await request.decode(as: IndexRequest.self, context: context)
+            let body = try await request.decodeJSON(as: IndexRequest.self, context: context)
             guard (1...1000).contains(body.documents.count) else {
                 throw HTTPError(.badRequest, message: "send 1-1000 documents per request")
             }

@@ -49,3 +49,11 @@ enum Identifier {
         return value
     }
 }
+
+extension Request {
+    /// Decodes a JSON body; decoding errors reach ``ErrorResponse`` unchanged so the 400 names
+    /// the missing or mistyped field, and the body size limit of the context applies.
+    func decodeJSON<T: Decodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
+        try await context.requestDecoder.decode(T.self, from: self, context: context)
+    }
+}
