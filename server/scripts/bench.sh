@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test on loopback with wrk, bounded in time (about 2 minutes plus indexing), release build.
 #   1. GET /health, 4 connections, 10 s           target: >= 20,000 req/s
-#   2. cached POST /rag/query, 10 connections each pausing 10 ms (~1,000 req/s), 20 s
+#   2. cached POST /rag/query, 12 connections each pausing 10 ms (~1,000 req/s), 20 s
 #                                                  target: p99 < 10 ms
 #   3. uncached POST /rag/query over 10,000 documents (cache disabled, varied queries), 20 s
 #                                                  target: p95 < 50 ms
@@ -99,6 +99,6 @@ echo "==> wrk (2 cores shared with the server; numbers are for this machine at t
 curl -fsS -o /dev/null -X POST "http://127.0.0.1:$cached_port/rag/query" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -d "{\"query\": \"$(sed -n 1p "$work/words.txt") $(sed -n 2p "$work/words.txt")\", \"top_k\": 5}"
 run "GET /health" "rps >= 20000" -t 2 -c 4 -d 10s -s "$work/report.lua" "http://127.0.0.1:$cached_port/health"
-run "cached /rag/query @~1000 req/s" "p99 < 10 ms" -t 2 -c 10 -d 20s -s "$work/cached.lua" "http://127.0.0.1:$cached_port/rag/query"
+run "cached /rag/query @~1000 req/s" "p99 < 10 ms" -t 2 -c 12 -d 20s -s "$work/cached.lua" "http://127.0.0.1:$cached_port/rag/query"
 run "uncached /rag/query, 10k docs" "p95 < 50 ms" -t 2 -c 4 -d 20s -s "$work/uncached.lua" "http://127.0.0.1:$uncached_port/rag/query"
 curl -fsS "http://127.0.0.1:$cached_port/metrics/prometheus" | grep -E '^tars_(cache_hits|cache_misses|documents_indexed)_total' >&2

@@ -147,6 +147,24 @@ import Testing
     }
 }
 
+extension SecurityTests {
+    @Test func corsAnswersOnlyAllowedOrigins() async throws {
+        let configuration = try await TestServices.configuration(["CORS_ALLOWED_ORIGINS": "https://ui.example.com, https://admin.example.com"])
+        let app = try await buildApplication(configuration: configuration, logger: TestServices.logger)
+        try await app.test(.router) { client in
+            let preflight = try await client.execute(uri: "/rag/query", method: .options, headers: [
+                .origin: "https://ui.example.com", .accessControlRequestMethod: "POST",
+            ]) { $0 }
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://ui.example.com")
+            #expect(preflight.headers[.accessControlAllowCredentials] == nil)
+            let foreign = try await client.execute(uri: "/", method: .get, headers: [.origin: "https://evil.example.com"]) { $0 }
+            #expect(foreign.status == .ok)
+            #expect(foreign.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+}
+
 /// Decodes either the status number or the message of an error body.
 struct ErrorField: Decodable {
     let text: String?
