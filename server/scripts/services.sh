@@ -18,7 +18,7 @@ tars_free_port() {
 }
 
 tars_start_services() {
-  tars_need_packages postgresql redis-server
+  tars_need_packages postgresql redis-server python3
   local pgbin
   pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   [ -x "$pgbin/initdb" ] || { echo "error: no initdb under /usr/lib/postgresql/*/bin; install postgresql" >&2; return 1; }
