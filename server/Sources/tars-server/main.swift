@@ -1,4 +1,0 @@
-import TarsServer
-
-let info = ServiceInfo()
-print("\(info.service) \(info.version)")
