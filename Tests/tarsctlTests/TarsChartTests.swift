@@ -52,3 +52,26 @@ func tarsChartRendersLikeTheOracle(_ c: ChartCase) throws {
 @Test func tarsChartCasesAreLoaded() {
     #expect(ChartCase.load().count >= 20)
 }
+
+/// The chart's ConfigMap and Secret provide exactly the variables the server reads
+/// (`server/environment-variables.txt`, which the server's own tests hold its configuration to).
+@Test func chartProvidesExactlyTheServersEnvironment() throws {
+    let r = try CLI.run(["template", "tars", Repo.root.path, "-f", Repo.path("Values/dev.yaml"),
+                         "--show-only", "templates/configmap.yaml", "--show-only", "templates/secrets.yaml"])
+    #expect(r.status == 0, "\(r.stderr)")
+    // Keys of the `data:`/`stringData:` blocks: two-space-indented `KEY:` lines in upper case.
+    var provided: [String] = []
+    var inData = false
+    for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line == "data:" || line == "stringData:" { inData = true; continue }
+        if !line.hasPrefix(" ") { inData = false; continue }
+        if inData, line.hasPrefix("  "), !line.hasPrefix("   "), let colon = line.firstIndex(of: ":") {
+            provided.append(String(line[line.index(line.startIndex, offsetBy: 2)..<colon]))
+        }
+    }
+    let wanted = try String(contentsOfFile: Repo.path("server/environment-variables.txt"), encoding: .utf8)
+        .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    #expect(Set(provided).subtracting(wanted).sorted() == [], "the chart provides variables the server does not read")
+    #expect(Set(wanted).subtracting(provided).sorted() == [], "the server reads variables the chart does not provide")
+    #expect(provided.count == Set(provided).count, "a variable is provided twice: \(provided)")
+}
