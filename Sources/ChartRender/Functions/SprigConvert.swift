@@ -70,6 +70,8 @@ enum SprigConvert {
     /// A list argument's items, or Sprig's error for a non-list.
     static func list(_ v: Value, _ what: String) throws -> [Value] {
         if case .list(let l, _) = v { return l }
+        // Sprig asks reflect for the kind of nil, which panics in Go.
+        if case .null = v { throw FunctionError("runtime error: invalid memory address or nil pointer dereference") }
         throw FunctionError("Cannot \(what) on type \(kind(v))")
     }
 }

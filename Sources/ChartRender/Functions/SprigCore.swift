@@ -112,12 +112,10 @@ enum SprigCore {
         F("first", [.interface]) { a, _ in try s.list(a[0], "find first").first ?? .null },
         F("last", [.interface]) { a, _ in try s.list(a[0], "find last").last ?? .null },
         F("rest", [.interface]) { a, _ in
-            let l = try s.list(a[0], "find rest")
-            return l.isEmpty ? .null : .list(Array(l.dropFirst()))
+            .list(Array(try s.list(a[0], "find rest").dropFirst()))
         },
         F("initial", [.interface]) { a, _ in
-            let l = try s.list(a[0], "find initial")
-            return l.isEmpty ? .null : .list(Array(l.dropLast()))
+            .list(Array(try s.list(a[0], "find initial").dropLast()))
         },
         F("has", [.interface, .interface]) { a, _ in
             if a[1].isNull { return .bool(false) }
