@@ -81,6 +81,12 @@ enum Oracle {
     }
 }
 
+struct BadFixture: Error, CustomStringConvertible {
+    let file: String
+    let line: String
+    var description: String { "\(file): a case needs string fields name and template: \(line)" }
+}
+
 enum Fixtures {
     static func files(prefix: String = "") -> [URL] {
         guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil),
@@ -93,7 +99,7 @@ enum Fixtures {
         let text = try String(contentsOf: file, encoding: .utf8)
         return try text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
             guard let c = DifferentialCase(try JSONValueParser.parse(String($0))) else {
-                throw Oracle.OracleMissing()
+                throw BadFixture(file: file.lastPathComponent, line: String($0.prefix(80)))
             }
             return c
         }

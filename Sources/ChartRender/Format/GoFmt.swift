@@ -367,7 +367,6 @@ struct Printer {
         if f.plus || !num.hasPrefix("+") {
             if f.zero, let w = f.width, !f.minus, w > num.count {
                 out += String(num.prefix(1)) + String(repeating: "0", count: w - num.count) + num.dropFirst()
-                column(num)
                 return
             }
             pad(num)
@@ -375,8 +374,6 @@ struct Printer {
         }
         pad(String(num.dropFirst()))
     }
-
-    private func column(_ s: String) {}
 
     /// fmt's `#` flag on floats: keep a decimal point and pad to the precision's digit count.
     static func sharpFloat(_ numIn: String, verb: Character, prec: Int?) -> String {
