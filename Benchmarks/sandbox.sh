@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tarsctl=${1:-}
 duration=${2:-10}
 if [ -z "$tarsctl" ]; then
-  (cd "$here" && timeout 3600 swift build -c release --product tarsctl >/dev/null)
+  (cd "$here" && timeout 3600 swift build -c release --static-swift-stdlib --product tarsctl >/dev/null)
   tarsctl="$here/.build/release/tarsctl"
 fi
 command -v wrk >/dev/null || sudo -n apt-get install -y wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null

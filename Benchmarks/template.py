@@ -70,8 +70,9 @@ def tpl_set(chart, out):
     return [f"{out}/entry.tpl", f"{out}/helpers.tpl"] + files, f"{out}/data.json"
 
 def main():
-    sh("swift", "build", "-c", "release", "--product", "tarsctl", cwd=ROOT)
-    bindir = sh("swift", "build", "-c", "release", "--show-bin-path", cwd=ROOT).stdout.strip()
+    # The same build as scripts/run.sh: release, Swift runtime and Foundation linked statically.
+    sh("swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "tarsctl", cwd=ROOT)
+    bindir = sh("swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path", cwd=ROOT).stdout.strip()
     tarsctl = os.path.join(bindir, "tarsctl")
     gotpl = os.environ.get("GOTPL") or os.path.expanduser("~/.cache/tarsctl/gotpl")
     if not os.path.exists(gotpl):

@@ -4,6 +4,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/deps.sh build
-swift build -c release --product tarsctl >&2
-bin=$(swift build -c release --show-bin-path)/tarsctl
+# --static-swift-stdlib: the runtime and Foundation linked in halve process start (no dynamic
+# symbol binding); every release build in this repo uses it, so they share one build directory.
+swift build -c release --static-swift-stdlib --product tarsctl >&2
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/tarsctl
 "$bin" template tars . -f Values/dev.yaml

@@ -14,6 +14,11 @@ struct TarsCtl: ParsableCommand {
     /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error.
     static func main() {
         do {
+            let args = CommandLine.arguments.dropFirst()
+            if args.first == "tpl", let a = Tpl.simpleArguments(args.dropFirst()) {
+                try Tpl.render(files: a.files, data: a.data, name: a.name, missingkey: a.missingkey)
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -29,21 +29,45 @@ public enum ManifestSorter {
     ]
     private static let rank: [String: Int] = Dictionary(uniqueKeysWithValues: installOrder.enumerated().map { ($1, $0) })
 
-    private static let separator = try? NSRegularExpression(pattern: "(?:^|[\\t\\n\\f\\r ]*\\n)---[\\t\\n\\f\\r ]*")
-
-    /// Splits a YAML stream as Helm's SplitManifests: on `(?:^|\\s*\\n)---\\s*`, trimming each
-    /// document and dropping empty ones.
+    /// Splits a YAML stream as Helm's SplitManifests: on `(?:^|\\s*\\n)---\\s*` (`\\s` is
+    /// `[\\t\\n\\f\\r ]`), trimming each document and dropping empty ones. A byte scan: this runs
+    /// on every rendered file, and the regex over NSString cost more than the rendering.
     public static func split(_ text: String) -> [String] {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let ns = trimmed as NSString
+        let whole = TextTrim.trimmed(text)
+        let b = Array(whole.utf8)
         var docs: [String] = []
-        var last = 0
-        for m in separator?.matches(in: trimmed, range: NSRange(location: 0, length: ns.length)) ?? [] {
-            docs.append(ns.substring(with: NSRange(location: last, length: m.range.location - last)))
-            last = m.range.location + m.range.length
+        func add(_ lo: Int, _ hi: Int) {
+            let d = TextTrim.trimmed(String(decoding: b[lo..<hi], as: UTF8.self))
+            if !d.isEmpty { docs.append(d) }
         }
-        docs.append(ns.substring(from: last))
-        return docs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        var last = 0
+        var i = 0
+        while i + 3 <= b.count {
+            // A separator's `---` follows either the start of the text or a newline that the
+            // previous separator did not consume.
+            guard b[i] == 0x2D, b[i + 1] == 0x2D, b[i + 2] == 0x2D,
+                  (i == 0 && last == 0) || (i > last && b[i - 1] == 0x0A) else {
+                i += 1
+                continue
+            }
+            var start = i
+            if i > 0 {
+                start = i - 1
+                while start > last && isRegexSpace(b[start - 1]) { start -= 1 }
+            }
+            var end = i + 3
+            while end < b.count && isRegexSpace(b[end]) { end += 1 }
+            add(last, start)
+            last = end
+            i = end
+        }
+        add(last, b.count)
+        return docs
+    }
+
+    /// `\\s` in Go's (and ICU's) regex syntax.
+    private static func isRegexSpace(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D
     }
 
     /// Sorts rendered files into ordinary manifests and hooks, each in install order.
@@ -53,7 +77,7 @@ public enum ManifestSorter {
         for path in files.keys.sorted() {
             let base = path.split(separator: "/").last.map(String.init) ?? path
             if base.hasPrefix("_") || path.hasSuffix("NOTES.txt") { continue }
-            guard let content = files[path], !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            guard let content = files[path], !TextTrim.isBlank(content) else { continue }
             for doc in split(content) {
                 let head: Value
                 do {

@@ -8,7 +8,15 @@ public enum GoQuote {
 
     static func quoteWith(_ s: String, quote: Unicode.Scalar, asciiOnly: Bool) -> String {
         var out = String(quote)
-        for r in s.unicodeScalars { out += escape(r, quote: quote, asciiOnly: asciiOnly) }
+        out.reserveCapacity(s.utf8.count + 2)
+        for r in s.unicodeScalars {
+            // Printable ASCII other than the quote and backslash is written as is.
+            if r.value >= 0x20 && r.value < 0x7F && r != quote && r != "\\" {
+                out.unicodeScalars.append(r)
+            } else {
+                out += escape(r, quote: quote, asciiOnly: asciiOnly)
+            }
+        }
         out.unicodeScalars.append(quote)
         return out
     }

@@ -258,7 +258,8 @@ enum SprigCore {
             // Go inserts `new` before every UTF-8 sequence and at the end.
             return new + s.unicodeScalars.map { String($0) + new }.joined()
         }
-        return s.replacingOccurrences(of: old, with: new)
+        // strings.Replace compares bytes (Foundation would compare composed characters).
+        return String(decoding: GoBytes.replacing(Array(s.utf8), Array(old.utf8), Array(new.utf8)), as: UTF8.self)
     }
 
     /// strings.Split: an empty separator splits into UTF-8 sequences.

@@ -46,7 +46,8 @@ final class Executor {
     private var out = ""
     private var tree: Tree
     private var nodePos = 0
-    private var nodeText: () -> String = { "" }
+    /// The node whose text an error quotes (`at <.Values.a>`); its text is built only on error.
+    private var nodeContext = NodeContext.none
     private var vars: [(name: String, slot: Slot)] = []
     private var depth = 0
     /// The dot of each list being walked, and whether it is the same dot as the enclosing list's
@@ -78,16 +79,39 @@ final class Executor {
 
     // MARK: errors and position
 
-    private func at(_ pos: Int, _ text: @escaping @autoclosure () -> String) {
-        nodePos = pos
-        nodeText = text
+    /// What an error message quotes, kept as the node itself so its text is built only on error.
+    enum NodeContext {
+        case none
+        case node(Node)
+        case range(BranchNode)
+        case pipe(PipeNode)
+        case command(CommandNode)
+        case arg(Arg)
+        case number(NumberNode)
+
+        var text: String {
+            switch self {
+            case .none: ""
+            case .node(let n): n.text
+            case .range(let b): Node.range(b).text
+            case .pipe(let p): p.text
+            case .command(let c): c.text
+            case .arg(let a): a.text
+            case .number(let n): n.text
+            }
+        }
     }
 
-    private func at(_ arg: Arg) { at(arg.pos, arg.text) }
+    private func at(_ pos: Int, _ context: NodeContext) {
+        nodePos = pos
+        nodeContext = context
+    }
+
+    private func at(_ arg: Arg) { at(arg.pos, .arg(arg)) }
 
     func fail(_ message: String) -> TemplateExecError {
         TemplateExecError(location: tree.source.location(of: nodePos), template: tree.name,
-                          context: nodeText(), message: message)
+                          context: nodeContext.text, message: message)
     }
 
     // MARK: variables
@@ -118,7 +142,7 @@ final class Executor {
         case .action(let pos, _, let pipe):
             let val = try evalPipeline(dot, pipe)
             if pipe.decl.isEmpty {
-                at(pos, node.text)
+                at(pos, .node(node))
                 out += val.kind == .invalid ? "<no value>" : GoFmt.format(val.value)
             }
         case .comment:
@@ -130,7 +154,7 @@ final class Executor {
         case .range(let b):
             try walkRange(dot, b)
         case .template(let pos, _, let name, let pipe):
-            at(pos, node.text)
+            at(pos, .node(node))
             guard let t = set.tree(name) else { throw fail("template \(GoQuote.quote(name)) not defined") }
             if depth >= Executor.maxExecDepth { throw fail("exceeded maximum template depth (\(Executor.maxExecDepth))") }
             let newDot = try pipe.map { try evalPipeline(dot, $0) } ?? .invalid
@@ -218,7 +242,7 @@ final class Executor {
     }
 
     private func walkRange(_ dot: Slot, _ r: BranchNode) throws {
-        at(r.pos, Node.range(r).text)
+        at(r.pos, .range(r))
         let outerMark = vars.count
         defer { vars.removeLast(vars.count - outerMark) }
         let val = try evalPipeline(dot, r.pipe)
@@ -279,7 +303,7 @@ final class Executor {
     // MARK: pipelines and commands
 
     func evalPipeline(_ dot: Slot, _ pipe: PipeNode) throws -> Slot {
-        at(pipe.pos, pipe.text)
+        at(pipe.pos, .pipe(pipe))
         var value: Slot? = nil
         for cmd in pipe.cmds {
             value = try evalCommand(dot, cmd, final: value).unwrapped
@@ -299,18 +323,18 @@ final class Executor {
         let first = cmd.args[0]
         switch first {
         case .field(let pos, let idents):
-            at(pos, first.text)
+            at(pos, .arg(first))
             return try evalFieldChain(dot, dot, idents, args: cmd.args, final: final)
         case .chain:
             return try evalChain(dot, first, args: cmd.args, final: final)
         case .identifier(_, let name):
             at(first)
-            return try evalFunction(dot, name, cmdPos: cmd.pos, cmdText: cmd.text, args: cmd.args, final: final)
+            return try evalFunction(dot, name, cmdPos: cmd.pos, cmdContext: .command(cmd), args: cmd.args, final: final)
         case .pipe(let p):
             try notAFunction(cmd.args, final)
             return try evalPipeline(dot, p)
         case .variable(let pos, let idents):
-            return try evalVariable(dot, pos: pos, idents: idents, text: first.text, args: cmd.args, final: final)
+            return try evalVariable(dot, pos: pos, idents: idents, node: first, args: cmd.args, final: final)
         default:
             break
         }
@@ -327,7 +351,7 @@ final class Executor {
     }
 
     private func idealConstant(_ n: NumberNode) throws -> Value {
-        at(n.pos, n.text)
+        at(n.pos, .number(n))
         let t = n.text
         let isHex = t.hasPrefix("0x") || t.hasPrefix("0X") || t.hasPrefix("-0x") || t.hasPrefix("-0X")
             || t.hasPrefix("+0x") || t.hasPrefix("+0X")
@@ -337,8 +361,8 @@ final class Executor {
         return .null
     }
 
-    private func evalVariable(_ dot: Slot, pos: Int, idents: [String], text: String, args: [Arg], final: Slot?) throws -> Slot {
-        at(pos, text)
+    private func evalVariable(_ dot: Slot, pos: Int, idents: [String], node: Arg, args: [Arg], final: Slot?) throws -> Slot {
+        at(pos, .arg(node))
         let value = try varValue(idents[0])
         if idents.count == 1 {
             try notAFunction(args, final)
@@ -366,14 +390,13 @@ final class Executor {
             if set.missingKey == .error { throw fail("nil data; no entry for key \(GoQuote.quote(name))") }
             return .invalid
         }
-        let typ = receiver.staticType
         let hasArgs = args.count > 1 || final != nil
         switch receiver.value {
         case .null:
-            throw fail("nil pointer evaluating \(typ).\(name)")
+            throw fail("nil pointer evaluating \(receiver.staticType).\(name)")
         case .object(let o):
             if let m = o.method(name) {
-                return try evalCall(dot, m, isBuiltin: false, pos: nodePos, text: nodeText(), name: name, args: args, final: final)
+                return try evalCall(dot, m, isBuiltin: false, pos: nodePos, context: nodeContext, name: name, args: args, final: final)
             }
             if let v = o.field(name) {
                 if hasArgs { throw fail("\(name) has arguments but cannot be invoked as function") }
@@ -390,18 +413,18 @@ final class Executor {
         default:
             break
         }
-        throw fail("can't evaluate field \(name) in type \(typ)")
+        throw fail("can't evaluate field \(name) in type \(receiver.staticType)")
     }
 
     // MARK: functions
 
-    private func evalFunction(_ dot: Slot, _ name: String, cmdPos: Int, cmdText: String, args: [Arg], final: Slot?) throws -> Slot {
+    private func evalFunction(_ dot: Slot, _ name: String, cmdPos: Int, cmdContext: NodeContext, args: [Arg], final: Slot?) throws -> Slot {
         guard let fn = set.functions[name] else { throw fail("\(GoQuote.quote(name)) is not a defined function") }
-        return try evalCall(dot, fn, isBuiltin: Builtins.names.contains(name), pos: cmdPos, text: cmdText,
+        return try evalCall(dot, fn, isBuiltin: Builtins.names.contains(name), pos: cmdPos, context: cmdContext,
                             name: name, args: args, final: final)
     }
 
-    private func evalCall(_ dot: Slot, _ fn: TemplateFunction, isBuiltin: Bool, pos: Int, text: String,
+    private func evalCall(_ dot: Slot, _ fn: TemplateFunction, isBuiltin: Bool, pos: Int, context: NodeContext,
                           name: String, args allArgs: [Arg], final: Slot?) throws -> Slot {
         let args = Array(allArgs.dropFirst())
         let numIn = args.count + (final == nil ? 0 : 1)
@@ -450,10 +473,10 @@ final class Executor {
             if Executor.mutatingFunctions.contains(name), let target = args.first { try writeBack(target, result) }
             return result.isNull ? Slot(value: .null, kind: .iface) : .concrete(result)
         } catch let e as FunctionError {
-            at(pos, text)
+            at(pos, context)
             throw fail("error calling \(name): \(e.message)")
         } catch let e as TemplateError {
-            at(pos, text)
+            at(pos, context)
             throw fail("error calling \(name): \(e.description)")
         }
     }
@@ -478,9 +501,9 @@ final class Executor {
         switch n {
         case .dot: return dot
         case .field(_, let idents): return try evalFieldChain(dot, dot, idents, args: [n], final: nil)
-        case .variable(let pos, let idents): return try evalVariable(dot, pos: pos, idents: idents, text: n.text, args: [], final: nil)
+        case .variable(let pos, let idents): return try evalVariable(dot, pos: pos, idents: idents, node: n, args: [], final: nil)
         case .pipe(let p): return try evalPipeline(dot, p)
-        case .identifier(_, let name): return try evalFunction(dot, name, cmdPos: n.pos, cmdText: n.text, args: [n], final: nil)
+        case .identifier(_, let name): return try evalFunction(dot, name, cmdPos: n.pos, cmdContext: .arg(n), args: [n], final: nil)
         case .chain: return try evalChain(dot, n, args: [], final: nil)
         default: return try evalEmptyInterface(dot, n)
         }
@@ -496,11 +519,11 @@ final class Executor {
         case .field(_, let idents):
             return try validateType(try evalFieldChain(dot, dot, idents, args: [n], final: nil), typ)
         case .variable(let pos, let idents):
-            return try validateType(try evalVariable(dot, pos: pos, idents: idents, text: n.text, args: [], final: nil), typ)
+            return try validateType(try evalVariable(dot, pos: pos, idents: idents, node: n, args: [], final: nil), typ)
         case .pipe(let p):
             return try validateType(try evalPipeline(dot, p), typ)
         case .identifier(_, let name):
-            return try validateType(try evalFunction(dot, name, cmdPos: n.pos, cmdText: n.text, args: [n], final: nil), typ)
+            return try validateType(try evalFunction(dot, name, cmdPos: n.pos, cmdContext: .arg(n), args: [n], final: nil), typ)
         case .chain:
             return try validateType(try evalChain(dot, n, args: [], final: nil), typ)
         default:

@@ -86,8 +86,8 @@ struct Lexer {
             tokens.append(Token(kind: .eof, pos: pos, value: "", line: line))
             return false
         }
-        let trimBefore = hasPrefix(Array("{{- ".utf8), at: i) || hasPrefix(Array("{{-\t".utf8), at: i)
-            || hasPrefix(Array("{{-\r".utf8), at: i) || hasPrefix(Array("{{-\n".utf8), at: i)
+        // `{{-` followed by a space, tab, CR or newline (src[i..<i+2] is the left delimiter).
+        let trimBefore = i + 4 <= src.count && src[i + 2] == UInt8(ascii: "-") && Lexer.isSpace(src[i + 3])
         // Advance over text (counting lines).
         while pos < i { advance() }
         if pos > start {
@@ -120,7 +120,7 @@ struct Lexer {
         var afterMarker = 0
         if trim { afterMarker = 2 }
         // Comment?
-        if hasPrefix(Array("/*".utf8), at: pos + afterMarker) {
+        if pos + afterMarker + 2 <= src.count && src[pos + afterMarker] == UInt8(ascii: "/") && src[pos + afterMarker + 1] == UInt8(ascii: "*") {
             pos += afterMarker
             ignore()
             return lexComment()
@@ -160,13 +160,19 @@ struct Lexer {
     }
 
     /// Whether the input is at a right delimiter, possibly preceded by a trim marker.
+    /// (Called at every byte inside actions, so it compares bytes and allocates nothing.)
     private func atRightDelim() -> (delim: Bool, trim: Bool) {
-        if hasPrefix(Array(" -".utf8) + rightDelim, at: pos) || hasPrefix(Array("\t-".utf8) + rightDelim, at: pos)
-            || hasPrefix(Array("\r-".utf8) + rightDelim, at: pos) || hasPrefix(Array("\n-".utf8) + rightDelim, at: pos) {
-            return (true, true)
+        guard pos + 2 <= src.count else { return (false, false) }
+        let c = src[pos]
+        if Lexer.isSpace(c) {
+            // ` -}}`, `\t-}}`, `\r-}}` or `\n-}}`.
+            if pos + 4 <= src.count && src[pos + 1] == UInt8(ascii: "-") && src[pos + 2] == rightDelim[0]
+                && src[pos + 3] == rightDelim[1] {
+                return (true, true)
+            }
+            return (false, false)
         }
-        if hasPrefix(rightDelim, at: pos) { return (true, false) }
-        return (false, false)
+        return (c == rightDelim[0] && src[pos + 1] == rightDelim[1], false)
     }
 
     private mutating func lexRightDelim(trim: Bool) -> Bool {
@@ -348,27 +354,36 @@ struct Lexer {
     private mutating func lexNumber() -> Bool {
         // Go's scanNumber: optional sign, base prefix, digits with underscores, fraction, exponent.
         if let c = peekByte(), c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { advance() }
-        var digits = "0123456789_"
+        // The digits of the base (with `_`): 10, 16, 8 or 2.
+        var base = 10
         if peekByte() == UInt8(ascii: "0"), let n = peekByte(1) {
             switch n {
-            case UInt8(ascii: "x"), UInt8(ascii: "X"): advance(); advance(); digits = "0123456789abcdefABCDEF_"
-            case UInt8(ascii: "o"), UInt8(ascii: "O"): advance(); advance(); digits = "01234567_"
-            case UInt8(ascii: "b"), UInt8(ascii: "B"): advance(); advance(); digits = "01_"
+            case UInt8(ascii: "x"), UInt8(ascii: "X"): advance(); advance(); base = 16
+            case UInt8(ascii: "o"), UInt8(ascii: "O"): advance(); advance(); base = 8
+            case UInt8(ascii: "b"), UInt8(ascii: "B"): advance(); advance(); base = 2
             default: break
             }
         }
-        let set = Set(digits.utf8)
-        func run(_ l: inout Lexer) { while let c = l.peekByte(), set.contains(c) { l.advance() } }
+        func isDigit(_ c: UInt8) -> Bool {
+            if c == 95 { return true }
+            switch base {
+            case 16: return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+            case 8: return c >= 48 && c <= 55
+            case 2: return c == 48 || c == 49
+            default: return c >= 48 && c <= 57
+            }
+        }
+        func run(_ l: inout Lexer) { while let c = l.peekByte(), isDigit(c) { l.advance() } }
         run(&self)
         if peekByte() == UInt8(ascii: ".") { advance(); run(&self) }
-        let expChars: [UInt8] = digits.count == 11 ? [UInt8(ascii: "e"), UInt8(ascii: "E")]
-            : (digits.count > 11 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [])
+        let expChars: [UInt8] = base == 10 ? [UInt8(ascii: "e"), UInt8(ascii: "E")]
+            : (base == 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [])
         if let c = peekByte(), expChars.contains(c) {
             advance()
             if let s = peekByte(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { advance() }
             while let c = peekByte(), c >= 48 && c <= 57 || c == 95 { advance() }
         }
-        if digits.count > 11, let c = peekByte(), c == UInt8(ascii: "p") || c == UInt8(ascii: "P") {
+        if base == 16, let c = peekByte(), c == UInt8(ascii: "p") || c == UInt8(ascii: "P") {
             advance()
             if let s = peekByte(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { advance() }
             while let c = peekByte(), c >= 48 && c <= 57 || c == 95 { advance() }

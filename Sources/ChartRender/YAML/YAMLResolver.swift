@@ -31,7 +31,7 @@ enum YAMLResolver {
         if isFloat(plain), let f = Double(plain) { return .float(f) }
         if plain.hasPrefix("0b"), let i = Int64(plain.dropFirst(2), radix: 2) { return .int(i) }
         if plain.hasPrefix("-0b"), let i = Int64(plain.dropFirst(3), radix: 2) { return .int(-i) }
-        if isTimestamp(s) { return .string }
+        // Timestamps stay strings after Helm's JSON round trip, like any other text.
         return .string
     }
 
@@ -59,15 +59,29 @@ enum YAMLResolver {
         return b.isEmpty
     }
 
+    private static let timestamp = try! NSRegularExpression(
+        pattern: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{1,2}(:[0-9]{2})?)?)?$"#)
+    private static let base60 = try! NSRegularExpression(pattern: #"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"#)
+
+    private static func matches(_ re: NSRegularExpression, _ s: String) -> Bool {
+        re.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)) != nil
+    }
+
     /// Dates and times go-yaml v2 resolves as timestamps (2001-12-14, 2001-12-14T21:59:43Z, …).
+    /// Only text starting `DDDD-` can match, so the regex runs for those alone.
     static func isTimestamp(_ s: String) -> Bool {
-        s.range(of: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{1,2}(:[0-9]{2})?)?)?$"#,
-                options: .regularExpression) != nil
+        var u = s.utf8.makeIterator()
+        for _ in 0..<4 { guard let c = u.next(), c >= 48 && c <= 57 else { return false } }
+        guard u.next() == UInt8(ascii: "-") else { return false }
+        return matches(timestamp, s)
     }
 
     /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`: sexagesimal numbers go-yaml quotes.
+    /// Only text with a `:` that starts with a sign or digit can match.
     static func isBase60Float(_ s: String) -> Bool {
-        s.range(of: #"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"#, options: .regularExpression) != nil
+        guard let first = s.utf8.first, (first >= 48 && first <= 57) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-"),
+              s.utf8.contains(UInt8(ascii: ":")) else { return false }
+        return matches(base60, s)
     }
 
     /// Whether go-yaml v2 may write `s` unquoted: it must read back as the same string.

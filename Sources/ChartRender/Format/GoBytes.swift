@@ -1,0 +1,29 @@
+/// Byte-wise string operations with Go's semantics (Go compares bytes, not characters).
+enum GoBytes {
+    /// strings.Replace(s, old, new, -1) for a non-empty `old`: non-overlapping, left to right.
+    static func replacing(_ s: [UInt8], _ old: [UInt8], _ new: [UInt8]) -> [UInt8] {
+        precondition(!old.isEmpty)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        let first = old[0]
+        var i = 0
+        var copied = 0
+        let last = s.count - old.count
+        while i <= last {
+            if s[i] == first {
+                var k = 1
+                while k < old.count && s[i + k] == old[k] { k += 1 }
+                if k == old.count {
+                    out.append(contentsOf: s[copied..<i])
+                    out.append(contentsOf: new)
+                    i += old.count
+                    copied = i
+                    continue
+                }
+            }
+            i += 1
+        }
+        out.append(contentsOf: s[copied...])
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `tarsctl tpl` reads plain argument lists itself (ArgumentParser is quadratic in the number of
+/// files) and leaves everything else to ArgumentParser: both must mean the same thing.
+private func tplFixture() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-tplargs-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try #"a={{ .x }}|{{ template "b.tpl" . }}"#.write(to: dir.appendingPathComponent("a.tpl"), atomically: true, encoding: .utf8)
+    try #"b={{ .x }}{{ .missing }}"#.write(to: dir.appendingPathComponent("b.tpl"), atomically: true, encoding: .utf8)
+    try #"{"x": "one"}"#.write(to: dir.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
+    return dir
+}
+
+@Test func tplOptionsMeanTheSameBeforeAndAfterFilesAndInEveryForm() throws {
+    let dir = try tplFixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let forms: [[String]] = [
+        ["tpl", "--data", "d.json", "a.tpl", "b.tpl"],
+        ["tpl", "a.tpl", "b.tpl", "--data", "d.json"],
+        ["tpl", "a.tpl", "--data", "d.json", "b.tpl"],
+        ["tpl", "--data=d.json", "a.tpl", "b.tpl"],
+        ["tpl", "--missingkey", "zero", "--data", "d.json", "a.tpl", "b.tpl"],
+    ]
+    for args in forms {
+        let r = try CLI.run(args, cwd: dir)
+        #expect(r.status == 0, "\(args): \(r.stderr)")
+        #expect(r.stdout == "a=one|b=one<no value>", "\(args)")
+    }
+    let named = try CLI.run(["tpl", "a.tpl", "b.tpl", "--name", "b.tpl", "--data", "d.json"], cwd: dir)
+    #expect(named.stdout == "b=one<no value>")
+    let strict = try CLI.run(["tpl", "b.tpl", "--missingkey", "error", "--data", "d.json"], cwd: dir)
+    #expect(strict.status == 1)
+    #expect(strict.stderr.contains(#"map has no entry for key "missing""#), "\(strict.stderr)")
+}
+
+@Test func tplUsageErrorsStayUsageErrors() throws {
+    let dir = try tplFixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = try CLI.run(["tpl", "a.tpl", "--missingkey", "bogus"], cwd: dir)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("bogus"), "\(bad.stderr)")
+    let noFiles = try CLI.run(["tpl", "--data", "d.json"], cwd: dir)
+    #expect(noFiles.status == 2, "\(noFiles.stderr)")
+    let missing = try CLI.run(["tpl", "nope.tpl"], cwd: dir)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("nope.tpl"), "\(missing.stderr)")
+}
