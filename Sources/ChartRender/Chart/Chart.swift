@@ -59,7 +59,10 @@ public struct Chart: Sendable {
         let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey])
         while let url = enumerator?.nextObject() as? URL {
             let rel = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
-            let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+            // stat(2): URL resource values cost a fifth of loading the chart. (A symlink to a
+            // directory is skipped whichever way it is classified: the enumerator does not enter it.)
+            var st = stat()
+            let isDir = stat(url.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             if ignore.ignores(rel, isDirectory: isDir) {
                 if isDir { enumerator?.skipDescendants() }
                 continue

@@ -85,7 +85,7 @@ public enum ChartRenderer {
             data["Template"] = .map(["Name": .string(r.name), "BasePath": .string(r.basePath)])
             do {
                 let text = try set.execute(r.name, data: .map(data))
-                out[r.name] = text.replacingOccurrences(of: "<no value>", with: "")
+                out[r.name] = GoBytes.removingNoValue(text)
             } catch {
                 throw RenderError(description: cleanupExecError(r.name, error))
             }

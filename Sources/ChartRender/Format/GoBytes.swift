@@ -26,4 +26,25 @@ enum GoBytes {
         out.append(contentsOf: s[copied...])
         return out
     }
+
+    private static let noValue = Array("<no value>".utf8)
+
+    /// Helm's `strings.ReplaceAll(out, "<no value>", "")` on rendered text.
+    static func removingNoValue(_ s: String) -> String {
+        var s = s
+        let found = s.withUTF8 { b in
+            var i = 0
+            while i + noValue.count <= b.count {
+                if b[i] == UInt8(ascii: "<") && b[i + 1] == UInt8(ascii: "n") {
+                    var k = 2
+                    while k < noValue.count && b[i + k] == noValue[k] { k += 1 }
+                    if k == noValue.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+        guard found else { return s }
+        return String(decoding: replacing(Array(s.utf8), noValue, []), as: UTF8.self)
+    }
 }

@@ -420,7 +420,9 @@ final class Executor {
 
     private func evalFunction(_ dot: Slot, _ name: String, cmdPos: Int, cmdContext: NodeContext, args: [Arg], final: Slot?) throws -> Slot {
         guard let fn = set.functions[name] else { throw fail("\(GoQuote.quote(name)) is not a defined function") }
-        return try evalCall(dot, fn, isBuiltin: Builtins.names.contains(name), pos: cmdPos, context: cmdContext,
+        // Only and/or need to know whether they are the builtins (evalCall short-circuits them).
+        let isBuiltin = (name == "and" || name == "or") && Builtins.names.contains(name)
+        return try evalCall(dot, fn, isBuiltin: isBuiltin, pos: cmdPos, context: cmdContext,
                             name: name, args: args, final: final)
     }
 
@@ -470,7 +472,7 @@ final class Executor {
         }
         do {
             let result = try fn.body(argv, FunctionCallContext(executor: self))
-            if Executor.mutatingFunctions.contains(name), let target = args.first { try writeBack(target, result) }
+            if case .map = result, Executor.mutatingFunctions.contains(name), let target = args.first { try writeBack(target, result) }
             return result.isNull ? Slot(value: .null, kind: .iface) : .concrete(result)
         } catch let e as FunctionError {
             at(pos, context)
@@ -589,7 +591,7 @@ final class Executor {
         }
         do {
             let out = try copy.execute(TemplateSet.rootName, data: data, session: session)
-            return out.replacingOccurrences(of: "<no value>", with: "")
+            return GoBytes.removingNoValue(out)
         } catch {
             throw FunctionError("error during tpl function execution for \(GoQuote.quote(text)): \(error.description)")
         }

@@ -97,7 +97,34 @@ enum GoLiteral {
         return (neg, base, String(s))
     }
 
+    /// `[+-]?[1-9][0-9]*` or `[+-]?0`: the sign and the value (nil on overflow); nil when the
+    /// text is anything else (prefixes, underscores, a leading zero), which `prepare` handles.
+    private static func plainDecimal(_ text: String) -> (neg: Bool, magnitude: UInt64?)? {
+        var u = text.utf8[...]
+        var neg = false
+        if let c = u.first, c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { neg = c == UInt8(ascii: "-"); u = u.dropFirst() }
+        guard let first = u.first, first >= 48 && first <= 57, !(first == 48 && u.count > 1) else { return nil }
+        var m: UInt64? = 0
+        for c in u {
+            guard c >= 48 && c <= 57 else { return nil }
+            if let v = m {
+                let (x, o1) = v.multipliedReportingOverflow(by: 10)
+                let (y, o2) = x.addingReportingOverflow(UInt64(c - 48))
+                m = o1 || o2 ? nil : y
+            }
+        }
+        return (neg, m)
+    }
+
     static func parseInt(_ text: String) -> Int64? {
+        if let (neg, mag) = plainDecimal(text) {
+            guard let m = mag else { return nil }
+            if neg {
+                if m == UInt64(Int64.max) + 1 { return Int64.min }
+                return m <= UInt64(Int64.max) ? -Int64(m) : nil
+            }
+            return m <= UInt64(Int64.max) ? Int64(m) : nil
+        }
         guard let (neg, base, digits) = prepare(text), let m = UInt64(digits, radix: base) else { return nil }
         if neg {
             if m == UInt64(Int64.max) + 1 { return Int64.min }
@@ -108,6 +135,7 @@ enum GoLiteral {
 
     static func parseUInt(_ text: String) -> UInt64? {
         if text.hasPrefix("-") || text.hasPrefix("+") { return nil }
+        if let (_, mag) = plainDecimal(text) { return mag }
         guard let (_, base, digits) = prepare(text) else { return nil }
         return UInt64(digits, radix: base)
     }

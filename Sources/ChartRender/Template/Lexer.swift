@@ -273,7 +273,7 @@ struct Lexer {
         while let c = peekByte(), Lexer.isAlnum(c) { advance() }
         let word = String(decoding: src[start..<pos], as: UTF8.self)
         if !atTerminator() { fail("bad character \(Lexer.describeRune(src, at: pos))"); return false }
-        if let kw = Token.Keyword(rawValue: word) {
+        if pos - start <= 8, let kw = Token.Keyword(rawValue: word) {
             if (kw == .break && !breakOK) || (kw == .continue && !continueOK) {
                 emit(.identifier)
             } else {

@@ -106,7 +106,7 @@ public struct JSONSchema: Sendable {
             let len = str.unicodeScalars.count
             if let m = s["minLength"].flatMap(Self.number), Double(len) < m { fail("String length must be greater than or equal to \(Int(m))") }
             if let m = s["maxLength"].flatMap(Self.number), Double(len) > m { fail("String length must be less than or equal to \(Int(m))") }
-            if let p = s["pattern"]?.stringValue, str.range(of: p, options: .regularExpression) == nil {
+            if let p = s["pattern"]?.stringValue, !Self.matches(str, p) {
                 fail("Does not match pattern '\(p)'")
             }
             if let f = s["format"]?.stringValue, !Self.matchesFormat(str, f) { fail("Does not match format '\(f)'") }
@@ -149,7 +149,7 @@ public struct JSONSchema: Sendable {
                 guard let val = m[key] else { continue }
                 var matched = false
                 if let ps = props[key] { matched = true; check(val, ps, path: path + [key], into: &out, depth: depth + 1) }
-                for (pattern, ps) in patterns where key.range(of: pattern, options: .regularExpression) != nil {
+                for (pattern, ps) in patterns where Self.matches(key, pattern) {
                     matched = true
                     check(val, ps, path: path + [key], into: &out, depth: depth + 1)
                 }
@@ -204,7 +204,33 @@ public struct JSONSchema: Sendable {
         case "uri": pattern = #"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"#
         default: return true
         }
-        return s.range(of: pattern, options: .regularExpression) != nil
+        return matches(s, pattern)
+    }
+}
+
+extension JSONSchema {
+    /// Whether `pattern` (ICU syntax, as `String.range(of:options: .regularExpression)`) matches
+    /// somewhere in `s`; an invalid pattern matches nothing. Each pattern is compiled once per
+    /// process: validation visits the same schema nodes for every list item.
+    static func matches(_ s: String, _ pattern: String) -> Bool {
+        guard let re = RegexCache.shared.regex(pattern) else { return false }
+        return re.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)) != nil
+    }
+}
+
+/// Compiled regular expressions by pattern (nil for an invalid one).
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = compiled[pattern] { return r }
+        let r = try? NSRegularExpression(pattern: pattern)
+        compiled[pattern] = r
+        return r
     }
 }
 

@@ -78,6 +78,12 @@ struct YAMLEmitter {
         column += s.unicodeScalars.count
     }
 
+    /// One scalar (column counts scalars, as libyaml's does).
+    private mutating func putScalar(_ c: Unicode.Scalar) {
+        out.unicodeScalars.append(c)
+        column += 1
+    }
+
     private mutating func putBreak() {
         out += "\n"
         column = 0
@@ -104,7 +110,7 @@ struct YAMLEmitter {
 
     private mutating func scalar(_ s: String, indent: Int, simpleKey: Bool) {
         let a = ScalarAnalysis(s)
-        var style: Style = s.contains("\n") ? .literal : (YAMLResolver.canUsePlain(s) ? .plain : .double)
+        var style: Style = s.utf8.contains(10) ? .literal : (YAMLResolver.canUsePlain(s) ? .plain : .double)
         if style == .plain {
             if !a.blockPlainAllowed { style = .single }
             if s.isEmpty && simpleKey { style = .single }
@@ -121,7 +127,15 @@ struct YAMLEmitter {
     }
 
     private mutating func plain(_ s: String, allowBreaks: Bool, indent: Int = 0) {
-        if !whitespace { put(" ") }
+        if !whitespace { putScalar(" ") }
+        if !s.utf8.contains(32) {
+            // Without spaces there is nowhere to fold: the text goes out as is.
+            out += s
+            column += s.unicodeScalars.count
+            whitespace = false
+            indention = false
+            return
+        }
         var spaces = false
         let scalars = Array(s.unicodeScalars)
         for (i, c) in scalars.enumerated() {
@@ -130,11 +144,11 @@ struct YAMLEmitter {
                 if allowBreaks && !spaces && column > bestWidth && !nextIsSpace {
                     writeIndent(indent)
                 } else {
-                    put(" ")
+                    putScalar(" ")
                 }
                 spaces = true
             } else {
-                put(String(c))
+                putScalar(c)
                 spaces = false
             }
         }
@@ -162,7 +176,8 @@ struct YAMLEmitter {
                 breaks = true
             } else {
                 if breaks { writeIndent(indent) }
-                put(c == "'" ? "''" : String(c))
+                if c == "'" { putScalar(c) }
+                putScalar(c)
                 indention = false
                 spaces = false
                 breaks = false
@@ -185,11 +200,11 @@ struct YAMLEmitter {
                     writeIndent(indent)
                     if i + 1 < scalars.count && scalars[i + 1] == " " { put("\\") }
                 } else {
-                    put(" ")
+                    putScalar(" ")
                 }
                 spaces = true
             } else {
-                put(String(c))
+                putScalar(c)
                 spaces = false
             }
         }
@@ -216,7 +231,7 @@ struct YAMLEmitter {
                 breaks = true
             } else {
                 if breaks { writeIndent(indent) }
-                put(String(c))
+                putScalar(c)
                 indention = false
                 breaks = false
             }

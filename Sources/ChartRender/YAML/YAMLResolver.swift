@@ -15,6 +15,8 @@ enum YAMLResolver {
     private static let nans: Set<String> = [".nan", ".NaN", ".NAN"]
 
     static func resolve(_ s: String) -> Resolved {
+        // Every special word is at most 6 bytes; longer text is a number or a string.
+        if s.utf8.count > 6 { return resolveNumber(s) }
         if nulls.contains(s) { return .null }
         if trues.contains(s) { return .bool(true) }
         if falses.contains(s) { return .bool(false) }
@@ -22,10 +24,14 @@ enum YAMLResolver {
         if negInfs.contains(s) { return .float(-.infinity) }
         if nans.contains(s) { return .float(.nan) }
         if s == "<<" { return .merge }
+        return resolveNumber(s)
+    }
+
+    private static func resolveNumber(_ s: String) -> Resolved {
         guard let first = s.utf8.first else { return .string }
         let numeric = (first >= 48 && first <= 57) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
         guard numeric else { return .string }
-        let plain = s.replacingOccurrences(of: "_", with: "")
+        let plain = s.utf8.contains(UInt8(ascii: "_")) ? String(decoding: s.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self) : s
         if let i = GoLiteral.parseInt(s) { return .int(i) }
         if let u = GoLiteral.parseUInt(s) { return .uint(u) }
         if isFloat(plain), let f = Double(plain) { return .float(f) }

@@ -26,7 +26,8 @@ public enum YAMLValues {
         let node: Yams.Node?
         do {
             // Scalars are resolved here with YAML 1.1 rules; Yams' regex resolver would only cost time.
-            node = try Yams.compose(yaml: text, .basic)
+            // UTF-8 is Yams' default for native strings; naming it skips reading the environment.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let e as YamlError {
             throw convert(e, file: file)
         } catch {
