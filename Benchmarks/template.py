@@ -79,7 +79,9 @@ def main():
         gotpl = "/tmp/gotpl"
     work = tempfile.mkdtemp(prefix="tarsctl-bench-")
     try:
-        print(f"machine: {os.cpu_count()} cores; median of {RUNS} runs; wall time includes process start\n")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load}; median of {RUNS} runs; "
+              "wall time includes process start\n")
         if os.path.exists(os.path.join(ROOT, "Chart.yaml")):
             t, m = measure([tarsctl, "template", "tars", ROOT, "-f", os.path.join(ROOT, "Values/dev.yaml")])
             print(f"T.A.R.S. chart (dev values)        {t*1000:8.1f} ms   max RSS {m:6.1f} MB   target < 30 ms")

@@ -46,3 +46,26 @@ private func tplFixture() throws -> URL {
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("nope.tpl"), "\(missing.stderr)")
 }
+
+@Test func tplReportsTheFirstProblemInFileOrder() throws {
+    let dir = try tplFixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var files: [String] = []
+    for i in 0..<40 {
+        let name = "f\(i).tpl"
+        files.append(name)
+        if i == 30 { continue } // never written: unreadable
+        try (i == 20 ? "{{ if }}" : "f\(i)").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let parseFirst = try CLI.run(["tpl"] + files, cwd: dir)
+    #expect(parseFirst.status == 1)
+    #expect(parseFirst.stderr.contains("f20.tpl:1: missing value for if"), "\(parseFirst.stderr)")
+    var readFirst = files
+    readFirst.swapAt(10, 30)
+    let missing = try CLI.run(["tpl"] + readFirst, cwd: dir)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("f30.tpl: cannot read the file"), "\(missing.stderr)")
+    let ok = try CLI.run(["tpl"] + files.filter { $0 != "f20.tpl" && $0 != "f30.tpl" }, cwd: dir)
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.stdout == "f0")
+}

@@ -37,8 +37,12 @@ struct Lexer {
         return true
     }
 
+    /// One-byte ASCII token texts, made once (spaces, pipes, parentheses are most tokens).
+    private static let singleByte: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
     private mutating func emit(_ kind: Token.Kind) {
-        let value = String(decoding: src[start..<pos], as: UTF8.self)
+        let value = pos - start == 1 && src[start] < 128 ? Lexer.singleByte[Int(src[start])]
+            : String(decoding: src[start..<pos], as: UTF8.self)
         tokens.append(Token(kind: kind, pos: start, value: value, line: startLine))
         start = pos
         startLine = line
@@ -273,7 +277,7 @@ struct Lexer {
         while let c = peekByte(), Lexer.isAlnum(c) { advance() }
         let word = String(decoding: src[start..<pos], as: UTF8.self)
         if !atTerminator() { fail("bad character \(Lexer.describeRune(src, at: pos))"); return false }
-        if pos - start <= 8, let kw = Token.Keyword(rawValue: word) {
+        if let kw = Lexer.keyword(word, length: pos - start) {
             if (kw == .break && !breakOK) || (kw == .continue && !continueOK) {
                 emit(.identifier)
             } else {
@@ -287,6 +291,19 @@ struct Lexer {
             emit(.identifier)
         }
         return true
+    }
+
+    /// Token.Keyword(rawValue:) by length first: it compared every identifier with all ten.
+    private static func keyword(_ w: String, length: Int) -> Token.Keyword? {
+        switch length {
+        case 2: return w == "if" ? .if : nil
+        case 3: return w == "end" ? .end : nil
+        case 4: return w == "else" ? .else : (w == "with" ? .with : nil)
+        case 5: return w == "range" ? .range : (w == "block" ? .block : (w == "break" ? .break : nil))
+        case 6: return w == "define" ? .define : nil
+        case 8: return w == "template" ? .template : (w == "continue" ? .continue : nil)
+        default: return nil
+        }
     }
 
     private mutating func lexField() {

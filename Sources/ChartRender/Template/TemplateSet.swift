@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a map lookup of a missing key yields, as Go's `missingkey` option.
 public enum MissingKey: String, Sendable {
     /// The zero value of the map's element type (Helm's default).
@@ -41,6 +43,58 @@ public struct TemplateSet: Sendable {
         }
     }
 
+    /// Parses the texts as `parse(name:text:)` one after another would, in order, but on up to
+    /// four threads (a text's parse depends only on the function table; the trees are added to
+    /// the set in order afterwards). Returns nil, or the index and error of the first text in
+    /// order that fails, after adding every text before it, exactly as the sequential calls.
+    public mutating func parseAll(_ texts: [(name: String, text: String)]) -> (index: Int, error: TemplateError)? {
+        let fns = functions
+        let n = texts.count
+        let workers = n < 16 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let results = ParseResults(count: n)
+        defer { results.release() }
+        let parseRange: @Sendable (Int) -> Void = { w in
+            var i = w
+            while i < n {
+                let (name, text) = texts[i]
+                let source = TemplateSource(name: name, bytes: Array(text.utf8))
+                do throws(TemplateParseError) {
+                    let parsed = try Parser.parse(name: name, source: source) { fns[$0] != nil }
+                    results.slots[i] = .success(parsed)
+                } catch {
+                    results.slots[i] = .failure(error)
+                }
+                i += workers
+            }
+        }
+        if workers == 1 {
+            parseRange(0)
+        } else {
+            // Threads with the main thread's stack size: the parser recurses on nested pipelines.
+            let done = DispatchGroup()
+            for w in 1..<workers {
+                done.enter()
+                let thread = Thread { parseRange(w); done.leave() }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            parseRange(0)
+            done.wait()
+        }
+        for i in 0..<n {
+            switch results.slots[i] {
+            case .success(let (tree, defs))?:
+                associate(tree)
+                for d in defs { associate(d) }
+            case .failure(let error)?:
+                return (i, TemplateError(kind: .parse(error)))
+            case nil:
+                return (i, TemplateError(kind: .other("internal error: \(texts[i].name) was not parsed")))
+            }
+        }
+        return nil
+    }
+
     private mutating func associate(_ tree: Tree) {
         if let old = trees[tree.name], tree.isEmpty, !old.isEmpty { return }
         trees[tree.name] = tree
@@ -67,4 +121,19 @@ public struct TemplateSet: Sendable {
 final class RenderSession {
     static let maxIncludeDepth = 1000
     var included: [String: Int] = [:]
+}
+
+/// One result slot per text, written by exactly one parsing thread and read after all joined.
+private final class ParseResults: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Result<(Tree, [Tree]), TemplateParseError>?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    func release() {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
 }
