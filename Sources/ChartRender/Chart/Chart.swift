@@ -128,7 +128,7 @@ struct HelmIgnore {
         let base = String(path.split(separator: "/").last ?? "")
         for r in rules {
             if r.dirOnly && !isDirectory { continue }
-            let matches = r.pattern.contains("/") ? Glob.match(r.pattern, path) : Glob.match(r.pattern, base)
+            let matches = r.pattern.utf8.contains(UInt8(ascii: "/")) ? Glob.match(r.pattern, path) : Glob.match(r.pattern, base)
             if matches { ignored = !r.negate }
         }
         return ignored

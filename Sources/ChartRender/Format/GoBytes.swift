@@ -27,6 +27,17 @@ enum GoBytes {
         return out
     }
 
+    /// Lower-case hex of the bytes (hex.EncodeToString).
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static let noValue = Array("<no value>".utf8)
 
     /// Helm's `strings.ReplaceAll(out, "<no value>", "")` on rendered text.

@@ -229,8 +229,8 @@ enum SprigCore {
             guard let d = Data(base64Encoded: str(a[0])) else { return .string("illegal base64 data at input byte 0") }
             return .string(String(decoding: d, as: UTF8.self))
         },
-        F("sha256sum", [.string]) { a, _ in .string(SHA256.hash(data: Data(str(a[0]).utf8)).map { String(format: "%02x", $0) }.joined()) },
-        F("sha1sum", [.string]) { a, _ in .string(Insecure.SHA1.hash(data: Data(str(a[0]).utf8)).map { String(format: "%02x", $0) }.joined()) },
+        F("sha256sum", [.string]) { a, _ in .string(GoBytes.hex(SHA256.hash(data: Data(str(a[0]).utf8)))) },
+        F("sha1sum", [.string]) { a, _ in .string(GoBytes.hex(Insecure.SHA1.hash(data: Data(str(a[0]).utf8)))) },
         F("toJson", [.interface]) { a, _ in .string(GoJSON.encode(a[0]) ?? "") },
         F("mustToJson", [.interface]) { a, _ in
             guard let j = GoJSON.encode(a[0]) else { throw FunctionError("json: unsupported value: \(GoFmt.format(a[0]))") }
