@@ -26,15 +26,11 @@ struct Tpl: ParsableCommand {
             dot = .null
         }
         var set = TemplateSet(functions: FunctionLibrary.standard(), missingKey: missingkey)
-        // Read every file up to the first unreadable one, parse those (in parallel), and report
-        // whichever error comes first in file order, as reading and parsing one by one would.
-        var texts: [(name: String, text: String)] = []
-        var readError: Error?
-        for f in files {
-            do { texts.append((f, try CLIInput.readText(f))) } catch { readError = error; break }
+        // Files are read and parsed in parallel; the error reported is the first in file order,
+        // as reading and parsing them one by one would find.
+        if let failure = set.parseAll(names: files, load: { [files] in try CLIInput.readText(files[$0]) }) {
+            throw failure.error
         }
-        if let failure = set.parseAll(texts) { throw failure.error }
-        if let readError { throw readError }
         let (templateSet, entry) = (set, name ?? files[0])
         let output = try LargeStack.run {
             do {

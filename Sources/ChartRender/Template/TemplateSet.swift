@@ -48,19 +48,30 @@ public struct TemplateSet: Sendable {
     /// the set in order afterwards). Returns nil, or the index and error of the first text in
     /// order that fails, after adding every text before it, exactly as the sequential calls.
     public mutating func parseAll(_ texts: [(name: String, text: String)]) -> (index: Int, error: TemplateError)? {
+        guard let failure = parseAll(names: texts.map(\.name), load: { texts[$0].text }) else { return nil }
+        return (failure.index, failure.error as? TemplateError ?? TemplateError(kind: .other("\(failure.error)")))
+    }
+
+    /// `parseAll(_:)` with text `i` loaded by `load(i)` on the parsing threads. A load error is
+    /// that text's failure, so it is reported where loading and parsing one by one would stop.
+    public mutating func parseAll(names: [String], load: @escaping @Sendable (Int) throws -> String) -> (index: Int, error: any Error)? {
         let fns = functions
-        let n = texts.count
+        let n = names.count
         let workers = n < 16 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
         let results = ParseResults(count: n)
         defer { results.release() }
         let parseRange: @Sendable (Int) -> Void = { w in
             var i = w
             while i < n {
-                let (name, text) = texts[i]
-                let source = TemplateSource(name: name, bytes: Array(text.utf8))
-                do throws(TemplateParseError) {
-                    let parsed = try Parser.parse(name: name, source: source) { fns[$0] != nil }
-                    results.slots[i] = .success(parsed)
+                do {
+                    let text = try load(i)
+                    let source = TemplateSource(name: names[i], bytes: Array(text.utf8))
+                    do throws(TemplateParseError) {
+                        let parsed = try Parser.parse(name: names[i], source: source) { fns[$0] != nil }
+                        results.slots[i] = .success(parsed)
+                    } catch {
+                        results.slots[i] = .failure(TemplateError(kind: .parse(error)))
+                    }
                 } catch {
                     results.slots[i] = .failure(error)
                 }
@@ -87,9 +98,9 @@ public struct TemplateSet: Sendable {
                 associate(tree)
                 for d in defs { associate(d) }
             case .failure(let error)?:
-                return (i, TemplateError(kind: .parse(error)))
+                return (i, error)
             case nil:
-                return (i, TemplateError(kind: .other("internal error: \(texts[i].name) was not parsed")))
+                return (i, TemplateError(kind: .other("internal error: \(names[i]) was not parsed")))
             }
         }
         return nil
@@ -125,7 +136,7 @@ final class RenderSession {
 
 /// One result slot per text, written by exactly one parsing thread and read after all joined.
 private final class ParseResults: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<(Tree, [Tree]), TemplateParseError>?>
+    let slots: UnsafeMutableBufferPointer<Result<(Tree, [Tree]), any Error>?>
 
     init(count: Int) {
         slots = .allocate(capacity: count)
