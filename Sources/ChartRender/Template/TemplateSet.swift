@@ -60,9 +60,10 @@ public struct TemplateSet: Sendable {
         let workers = n < 16 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
         let results = ParseResults(count: n)
         defer { results.release() }
-        let parseRange: @Sendable (Int) -> Void = { w in
-            var i = w
-            while i < n {
+        // Each thread takes the next unparsed text, so a thread the scheduler delays (other
+        // processes on the machine) holds up at most the text it is on.
+        let parseRange: @Sendable (Int) -> Void = { _ in
+            while let i = results.claim() {
                 do {
                     let text = try load(i)
                     let source = TemplateSource(name: names[i], bytes: Array(text.utf8))
@@ -75,7 +76,6 @@ public struct TemplateSet: Sendable {
                 } catch {
                     results.slots[i] = .failure(error)
                 }
-                i += workers
             }
         }
         if workers == 1 {
@@ -134,13 +134,25 @@ final class RenderSession {
     var included: [String: Int] = [:]
 }
 
-/// One result slot per text, written by exactly one parsing thread and read after all joined.
+/// One result slot per text, written by the one parsing thread that claimed it and read after
+/// all joined.
 private final class ParseResults: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<Result<(Tree, [Tree]), any Error>?>
+    private let lock = NSLock()
+    private var next = 0
 
     init(count: Int) {
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
+    }
+
+    /// The index of the next text to parse, nil when all are taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
     }
 
     func release() {
