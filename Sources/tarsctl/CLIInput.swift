@@ -1,3 +1,4 @@
+import KubeClient
 import ChartRender
 import Foundation
 

@@ -1,3 +1,4 @@
+import KubeClient
 import ArgumentParser
 import ChartRender
 import Foundation

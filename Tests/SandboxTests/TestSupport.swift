@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 @testable import Sandbox
 

@@ -1,3 +1,4 @@
+import KubeClient
 /// A failure answered to the client as a Kubernetes `Status` object; `code` is the HTTP status.
 public struct APIError: Error, Sendable, Equatable {
     public struct Cause: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// A parsed label selector (`app=web,tier!=db,env in (a,b),!legacy`).

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Timing of the simulated controllers.

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Deployment → ReplicaSet → Pod, as the real controllers drive them, but without gradual surge.

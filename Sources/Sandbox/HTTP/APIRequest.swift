@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// One HTTP request as the router sees it, independent of NIO.

@@ -1,3 +1,4 @@
+import KubeClient
 /// Legacy (`APIVersions`, `APIGroupList`, `APIResourceList`) and aggregated (`apidiscovery.k8s.io/v2`) discovery.
 struct Discovery {
     let cluster: Cluster

@@ -1,3 +1,4 @@
+import KubeClient
 /// Just enough OpenAPI v3 for kubectl: one document per group-version whose PATCH operations
 /// carry `x-kubernetes-group-version-kind` and a `fieldValidation` parameter, so kubectl trusts
 /// the server to validate (`fieldValidation=Strict`) instead of needing full schemas.

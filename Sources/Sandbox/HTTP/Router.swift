@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Maps an `APIRequest` to the cluster: discovery, OpenAPI, `/version` and the REST verbs.

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Server-side printing (`meta.k8s.io/v1` Table), which `kubectl get` asks for to print its usual columns.

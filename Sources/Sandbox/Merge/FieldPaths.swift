@@ -1,3 +1,4 @@
+import KubeClient
 /// A field path in the `fieldsV1` vocabulary: `f:<name>`, `k:<json key>`, `v:<json value>`, `.`.
 typealias FieldPath = [String]
 

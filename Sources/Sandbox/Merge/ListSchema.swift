@@ -1,3 +1,4 @@
+import KubeClient
 /// How a list field merges, from the Kubernetes schema facts both strategic merge patch and
 /// server-side apply rely on. The sandbox has no per-kind schema, so lists are recognised by
 /// their field name and the shape of their items.

@@ -1,3 +1,4 @@
+import KubeClient
 /// One `metadata.managedFields` entry: which manager owns which fields, through which operation.
 struct ManagedFieldsEntry: Equatable {
     var manager: String

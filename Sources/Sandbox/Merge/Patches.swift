@@ -1,3 +1,4 @@
+import KubeClient
 /// JSON merge patch (RFC 7386): objects merge, `null` deletes, everything else replaces.
 enum MergePatch {
     static func apply(_ patch: JSON, to original: JSON) -> JSON {

@@ -1,3 +1,4 @@
+import KubeClient
 /// Server-side apply: merges an applied configuration into the live object, tracking which
 /// manager owns which field and refusing to overwrite another manager's value unless forced.
 struct ServerSideApply {

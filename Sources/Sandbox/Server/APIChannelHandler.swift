@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 import NIOCore
 import NIOHTTP1

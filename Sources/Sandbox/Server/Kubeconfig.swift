@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Writes the `tarsctl-sandbox` cluster, user and context into a kubeconfig.

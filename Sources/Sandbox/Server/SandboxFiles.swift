@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// The files of a persistent sandbox: certificates, token, state and where it listens.

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// Options of a LIST.

@@ -1,3 +1,4 @@
+import KubeClient
 import Foundation
 
 /// A change as watchers see it.

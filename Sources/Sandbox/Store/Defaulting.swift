@@ -1,3 +1,4 @@
+import KubeClient
 /// The defaults the real API server fills in and that rollout checks and diffs rely on.
 extension Cluster {
     func lockedDefault(_ type: ResourceType, _ object: inout JSON) {

@@ -1,3 +1,4 @@
+import KubeClient
 /// The checks the sandbox makes before storing an object; failures are 422 Invalid with causes.
 enum Validation {
     static let maxReplicas: Int64 = 1000
