@@ -4,7 +4,65 @@ import Foundation
 /// replacement-template expansion (`$1`, `${1}`, `$name`, `$$`).
 enum GoRegex {
     static func compile(_ pattern: String) -> NSRegularExpression? {
-        try? NSRegularExpression(pattern: pattern)
+        try? NSRegularExpression(pattern: pattern.isEmpty ? "(?:)" : pattern)
+    }
+
+    /// Compiles or throws Go's error: `error parsing regexp: CODE: `ARG`` for the `must*`
+    /// functions, wrapped as regexp.MustCompile's panic (`regexp: Compile(…): …`) otherwise.
+    static func compileOrThrow(_ pattern: String, must: Bool) throws -> NSRegularExpression {
+        if let re = compile(pattern) { return re }
+        let message = "error parsing regexp: " + syntaxError(pattern)
+        if must { throw FunctionError(message) }
+        throw FunctionError("regexp: Compile(\(backquote(pattern))): \(message)")
+    }
+
+    /// strconv.Quote unless the text can be backquoted, as regexp's panic message does.
+    static func backquote(_ s: String) -> String {
+        let ok = s.unicodeScalars.allSatisfy { $0 != "`" && $0 != "\u{FEFF}" && ($0 == "\t" || $0.value >= 0x20 && $0.value != 0x7F) }
+        return ok ? "`\(s)`" : GoQuote.quote(s)
+    }
+
+    /// The RE2 error code and argument for the common syntax errors, in regexp/syntax's words.
+    static func syntaxError(_ p: String) -> String {
+        let u = Array(p.unicodeScalars)
+        var depth = 0
+        var i = 0
+        var canRepeat = false
+        while i < u.count {
+            let c = u[i]
+            switch c {
+            case "\\":
+                if i + 1 >= u.count { return "trailing backslash at end of expression: ``" }
+                i += 2; canRepeat = true; continue
+            case "[":
+                var j = i + 1
+                if j < u.count, u[j] == "^" { j += 1 }
+                if j < u.count, u[j] == "]" { j += 1 }
+                while j < u.count, u[j] != "]" { if u[j] == "\\" { j += 1 }; j += 1 }
+                if j >= u.count { return "missing closing ]: `\(String(String.UnicodeScalarView(u[i...])))`" }
+                i = j + 1; canRepeat = true; continue
+            case "(":
+                depth += 1; canRepeat = false
+            case ")":
+                if depth == 0 { return "unexpected ): `\(p)`" }
+                depth -= 1; canRepeat = true
+            case "*", "+", "?":
+                if !canRepeat {
+                    var op = String(c)
+                    if i + 1 < u.count, u[i + 1] == "?" { op += "?" }
+                    return "missing argument to repetition operator: `\(op)`"
+                }
+                canRepeat = false
+                if i + 1 < u.count, u[i + 1] == "?" { i += 1 }
+            case "|":
+                canRepeat = false
+            default:
+                canRepeat = true
+            }
+            i += 1
+        }
+        if depth > 0 { return "missing closing ): `\(p)`" }
+        return "invalid or unsupported Perl syntax: `\(p)`"
     }
 
     static func matches(_ pattern: String, _ s: String) -> Bool? {
@@ -12,8 +70,8 @@ enum GoRegex {
         return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 
-    static func replaceAll(_ pattern: String, in s: String, with repl: String, literal: Bool) throws -> String {
-        guard let re = compile(pattern) else { throw FunctionError("regexp: Compile(\(GoQuote.quote(pattern))): error parsing regexp") }
+    static func replaceAll(_ pattern: String, in s: String, with repl: String, literal: Bool, must: Bool = false) throws -> String {
+        let re = try compileOrThrow(pattern, must: must)
         let ns = s as NSString
         var out = ""
         var last = 0
