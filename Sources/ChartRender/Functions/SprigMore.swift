@@ -21,6 +21,7 @@ enum SprigMore {
 
     static let strings: [TemplateFunction] = [
         F("hello") { _, _ in .string("Hello!") },
+        F("trimall", [.string, .string]) { a, _ in .string(SprigCore.trimSet(str(a[1]), Set(str(a[0]).unicodeScalars), left: true, right: true)) },
         F("untitle", [.string]) { a, _ in .string(untitle(str(a[0]))) },
         F("substr", [.int, .int, .string]) { a, _ in .string(try substring(int(a[0]), int(a[1]), str(a[2]))) },
         F("abbrev", [.int, .string]) { a, _ in
@@ -556,6 +557,10 @@ enum SprigMore {
     ]
 
     static let lists: [TemplateFunction] = mustLists + [
+        F("tuple", variadic: .interface) { a, _ in .list(a) },
+        F("mustFromJson", [.string]) { a, _ in
+            do { return try JSONValueParser.parse(str(a[0])) } catch let e as JSONValueParser.SyntaxError { throw FunctionError(e.message) }
+        },
         F("chunk", [.int, .interface]) { a, _ in try chunk(int(a[0]), a[1]) },
         F("mustChunk", [.int, .interface]) { a, _ in try chunk(int(a[0]), a[1]) },
         F("slice", [.interface], variadic: .interface) { a, _ in try slice(a[0], Array(a.dropFirst())) },

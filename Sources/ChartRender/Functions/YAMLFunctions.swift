@@ -1,8 +1,14 @@
-/// Helm's YAML functions: toYaml, fromYaml, fromYamlArray.
+/// Helm's YAML functions: toYaml, toYamlPretty, fromYaml, fromYamlArray.
 enum YAMLFunctions {
     static let functions: [TemplateFunction] = [
         TemplateFunction("toYaml", [.interface]) { args, _ in
             .string(trimNewline(YAMLEmitter.emit(args[0])))
+        },
+        TemplateFunction("toToml", [.interface]) { args, _ in
+            do { return .string(try TOMLEncoder.encode(args[0])) } catch let e as TOMLEncoder.EncodeError { return .string(e.message) }
+        },
+        TemplateFunction("toYamlPretty", [.interface]) { args, _ in
+            .string(trimNewline(YAMLEmitter.emit(args[0], indentSequences: true)))
         },
         TemplateFunction("fromYaml", [.string]) { args, _ in
             do {

@@ -8,9 +8,12 @@ struct YAMLEmitter {
     private var indention = true
     private let bestWidth = 80
     private let bestIndent = 2
+    /// go-yaml v3 (Helm's toYamlPretty) indents sequences under keys; v2 does not.
+    private var indentSequences = false
 
-    static func emit(_ v: Value) -> String {
+    static func emit(_ v: Value, indentSequences: Bool = false) -> String {
         var e = YAMLEmitter()
+        e.indentSequences = indentSequences
         e.node(v, indent: -1, context: .top)
         e.out += "\n"
         return e.out
@@ -32,7 +35,7 @@ struct YAMLEmitter {
             }
         case .list(let l, _) where !l.isEmpty:
             // Sequences under a key are indentless.
-            let indentless = context == .mappingValue && !indention
+            let indentless = !indentSequences && context == .mappingValue && !indention
             let myIndent = indent < 0 ? 0 : (indentless ? indent : indent + bestIndent)
             for item in l {
                 writeIndent(myIndent)
