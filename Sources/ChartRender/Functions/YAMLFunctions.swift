@@ -7,8 +7,13 @@ enum YAMLFunctions {
         TemplateFunction("toToml", [.interface]) { args, _ in
             do { return .string(try TOMLEncoder.encode(args[0])) } catch let e as TOMLEncoder.EncodeError { return .string(e.message) }
         },
+        TemplateFunction("fromToml", [.string]) { args, _ in
+            do { return .map(try TOMLParser.parse(args[0].stringValue ?? "")) } catch let e as TOMLParser.SyntaxError {
+                return .map(["Error": .string(e.description)])
+            }
+        },
         TemplateFunction("toYamlPretty", [.interface]) { args, _ in
-            .string(trimNewline(YAMLEmitter.emit(args[0], indentSequences: true)))
+            .string(trimNewline(YAMLEmitter.emit(args[0], pretty: true)))
         },
         TemplateFunction("fromYaml", [.string]) { args, _ in
             do {

@@ -8,14 +8,16 @@ struct YAMLEmitter {
     private var indention = true
     private let bestWidth = 80
     private let bestIndent = 2
-    /// go-yaml v3 (Helm's toYamlPretty) indents sequences under keys; v2 does not.
-    private var indentSequences = false
+    /// go-yaml v3 directly on the values (Helm's toYamlPretty): sequences under keys indented
+    /// and floats in Go's %g form, where v2 after the JSON round trip does neither.
+    private var pretty = false
 
-    static func emit(_ v: Value, indentSequences: Bool = false) -> String {
+    static func emit(_ v: Value, pretty: Bool = false) -> String {
         var e = YAMLEmitter()
-        e.indentSequences = indentSequences
+        e.pretty = pretty
         e.node(v, indent: -1, context: .top)
-        e.out += "\n"
+        // A literal block already ends with its line break.
+        if !e.out.hasSuffix("\n") { e.out += "\n" }
         return e.out
     }
 
@@ -35,7 +37,7 @@ struct YAMLEmitter {
             }
         case .list(let l, _) where !l.isEmpty:
             // Sequences under a key are indentless.
-            let indentless = !indentSequences && context == .mappingValue && !indention
+            let indentless = !pretty && context == .mappingValue && !indention
             let myIndent = indent < 0 ? 0 : (indentless ? indent : indent + bestIndent)
             for item in l {
                 writeIndent(myIndent)
@@ -50,6 +52,8 @@ struct YAMLEmitter {
             writeIndicator("]", needWhitespace: false, isWhitespace: false, isIndention: false)
         case .string(let s):
             scalar(s, indent: indent < 0 ? bestIndent : indent + bestIndent, simpleKey: false)
+        case .float(let d) where pretty:
+            plain(d.isNaN ? ".nan" : d.isInfinite ? (d < 0 ? "-.inf" : ".inf") : FloatFormat.shortestG(d), allowBreaks: false)
         default:
             plain(YAMLEmitter.text(of: v), allowBreaks: false)
         }
