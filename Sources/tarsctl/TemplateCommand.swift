@@ -45,7 +45,7 @@ struct Template: ParsableCommand {
         caps.apiVersions.formUnion(apiVersions)
         options.capabilities = caps
         options.userValues = try valuesOptions.userValues()
-        let chart = try Chart.load(directory: chartPath)
+        let chart = try Chart.load(path: chartPath)
         let renderOptions = options
         let (noHooks, skipTests) = (self.noHooks, self.skipTests)
         let output = try LargeStack.run {

@@ -44,3 +44,49 @@ func templateMatchesGolden(_ c: GoldenCase) throws {
     #expect(r.status == 1)
     #expect(r.stderr.contains("umbrella:\n- backend.replicas: Must be greater than or equal to 1\n- note: String length must be less than or equal to 40"), "\(r.stderr)")
 }
+
+/// Runs `tar` the way a chart author packages a chart (`helm package` writes the same layout:
+/// one top directory named after the chart).
+private func tarGz(_ source: URL, into archive: URL) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["tar", "-czf", archive.path, "-C", source.deletingLastPathComponent().path, source.lastPathComponent]
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+}
+
+@Test func packagedChartsRenderLikeTheirDirectories() throws {
+    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-tgz-\(getpid())")
+    try? FileManager.default.removeItem(at: tmp)
+    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let want = try String(contentsOfFile: Repo.path("Tests/Charts/golden/umbrella-default.yaml"), encoding: .utf8)
+
+    // CHART given as a .tgz.
+    let archive = tmp.appendingPathComponent("umbrella-1.0.0.tgz")
+    try tarGz(URL(fileURLWithPath: Repo.path("Tests/Charts/umbrella")), into: archive)
+    let packaged = try CLI.run(["template", "rel", archive.path])
+    #expect(packaged.status == 0, "stderr: \(packaged.stderr)")
+    #expect(packaged.stdout == want)
+
+    // Subcharts held as .tgz archives in charts/.
+    let copy = tmp.appendingPathComponent("umbrella")
+    try FileManager.default.copyItem(at: URL(fileURLWithPath: Repo.path("Tests/Charts/umbrella")), to: copy)
+    for sub in ["backend", "cache", "common"] {
+        let dir = copy.appendingPathComponent("charts/\(sub)")
+        try tarGz(dir, into: copy.appendingPathComponent("charts/\(sub)-0.1.0.tgz"))
+        try FileManager.default.removeItem(at: dir)
+    }
+    let withArchives = try CLI.run(["template", "rel", copy.path])
+    #expect(withArchives.status == 0, "stderr: \(withArchives.stderr)")
+    #expect(withArchives.stdout == want)
+
+    // A truncated archive is an error naming the file, not a crash.
+    let broken = tmp.appendingPathComponent("broken.tgz")
+    let bytes = try Data(contentsOf: archive)
+    try bytes.prefix(bytes.count / 2).write(to: broken)
+    let bad = try CLI.run(["template", "rel", broken.path])
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("broken.tgz"), "\(bad.stderr)")
+}

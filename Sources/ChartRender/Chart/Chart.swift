@@ -23,6 +23,15 @@ public struct Chart: Sendable {
         public let description: String
     }
 
+    /// Loads CHART as `helm template` takes it: a chart directory or a packaged `.tgz`.
+    public static func load(path: String) throws -> Chart {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return try load(archive: path)
+        }
+        return try load(directory: path)
+    }
+
     public static func load(directory: String) throws -> Chart {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: directory).standardizedFileURL
