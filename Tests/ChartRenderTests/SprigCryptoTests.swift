@@ -76,4 +76,123 @@ import Testing
         let key = Scrypt.derive(password: Array("password".utf8), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, length: 64)
         #expect(GoBytes.hex(key) == "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640")
     }
+
+    // MARK: keys and certificates
+
+    /// Runs openssl with the given files written to a temporary directory; returns stdout+stderr and status.
+    static func openssl(_ args: [String], files: [String: String]) throws -> (status: Int32, output: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sprig-openssl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl"] + args
+        p.currentDirectoryURL = dir
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func b64(_ s: String) -> String { Data(s.utf8).base64EncodedString() }
+
+    @Test(arguments: [
+        ("rsa", "RSA PRIVATE KEY", "Private-Key: (4096 bit"),
+        ("ecdsa", "EC PRIVATE KEY", "ASN1 OID: prime256v1"),
+        ("ed25519", "PRIVATE KEY", "ED25519 Private-Key"),
+    ])
+    func genPrivateKeyWritesSprigsPEMTypes(_ type: String, _ pemType: String, _ opensslSays: String) throws {
+        let pem = try Self.render("{{ genPrivateKey \(Self.goQuote(type)) }}")
+        #expect(pem.hasPrefix("-----BEGIN \(pemType)-----\n"))
+        #expect(pem.hasSuffix("-----END \(pemType)-----\n"))
+        let r = try Self.openssl(["pkey", "-in", "key.pem", "-noout", "-text"], files: ["key.pem": pem])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains(opensslSays), "\(r.output.prefix(300))")
+        // Go's parsers accept it too: the oracle signs a certificate with this key.
+        let out = try Self.oracle(["{{ (genSelfSignedCertWithKey \"k\" nil nil 1 \(Self.goQuote(pem))).Key | len }}"])
+        #expect(out == ["\(pem.utf8.count)"], "Go re-encodes the parsed key to the same PEM")
+    }
+
+    @Test func genPrivateKeyRejectsDSAClearlyAndUnknownTypesLikeSprig() throws {
+        #expect(throws: (any Error).self) { try Self.render("{{ genPrivateKey \"dsa\" }}") }
+        do {
+            _ = try Self.render("{{ genPrivateKey \"dsa\" }}")
+        } catch {
+            #expect("\(error)".contains("error calling genPrivateKey: dsa keys are not supported by tarsctl; use \"rsa\", \"ecdsa\" or \"ed25519\""))
+        }
+        #expect(try Self.render("{{ genPrivateKey \"rsa3\" }}") == "Unknown type rsa3")
+    }
+
+    @Test func genCAIsACAThatSignsVerifiableServerCertificates() throws {
+        let out = try Self.render("""
+        {{- $ca := genCA "tars-ca" 365 -}}
+        {{- $c := genSignedCert "api.example.com" (list "10.0.0.1" "::1") (list "api.example.com" "api") 30 $ca -}}
+        {{ $ca.Cert }}|{{ $ca.Key }}|{{ $c.Cert }}|{{ $c.Key }}
+        """)
+        let parts = out.split(separator: "|").map(String.init)
+        try #require(parts.count == 4)
+        let (caCert, caKey, cert, key) = (parts[0], parts[1], parts[2], parts[3])
+        #expect(caKey.hasPrefix("-----BEGIN RSA PRIVATE KEY-----\n") && key.hasPrefix("-----BEGIN RSA PRIVATE KEY-----\n"))
+
+        let ca = try Self.openssl(["x509", "-in", "ca.pem", "-noout", "-text"], files: ["ca.pem": caCert])
+        #expect(ca.status == 0, "\(ca.output)")
+        for want in ["Subject: CN = tars-ca", "Issuer: CN = tars-ca", "CA:TRUE", "Certificate Sign", "Digital Signature", "Key Encipherment",
+                     "Public-Key: (2048 bit)", "sha256WithRSAEncryption", "TLS Web Server Authentication", "TLS Web Client Authentication",
+                     "Subject Key Identifier"] {
+            #expect(ca.output.contains(want), "CA lacks \(want)")
+        }
+        let leaf = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": cert])
+        for want in ["Subject: CN = api.example.com", "Issuer: CN = tars-ca", "CA:FALSE", "DNS:api.example.com, DNS:api, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1",
+                     "Public-Key: (2048 bit)", "Authority Key Identifier"] {
+            #expect(leaf.output.contains(want), "leaf lacks \(want): \(leaf.output)")
+        }
+        #expect(!leaf.output.contains("Certificate Sign"))
+        let verify = try Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": caCert, "c.pem": cert])
+        #expect(verify.status == 0 && verify.output.contains("c.pem: OK"), "\(verify.output)")
+        let match = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], files: ["c.pem": cert])
+        let fromKey = try Self.openssl(["pkey", "-in", "k.pem", "-pubout"], files: ["k.pem": key])
+        #expect(match.output == fromKey.output, "the certificate carries the returned key")
+
+        // Validity: 30 days from now.
+        let stillValid = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 - 120)"], files: ["c.pem": cert])
+        let expired = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 + 120)"], files: ["c.pem": cert])
+        #expect(stillValid.status == 0 && expired.status == 1, "valid for 30 days: \(stillValid.output) \(expired.output)")
+
+        // Go accepts what we made: buildCustomCert parses both, genSignedCert signs with our CA.
+        let oracle = try Self.oracle([
+            "{{ (buildCustomCert \(Self.goQuote(Self.b64(caCert))) \(Self.goQuote(Self.b64(caKey)))).Cert | len }}",
+            "{{ $ca := buildCustomCert \(Self.goQuote(Self.b64(caCert))) \(Self.goQuote(Self.b64(caKey))) }}{{ (genSignedCert \"x\" nil nil 1 $ca).Cert }}",
+        ])
+        #expect(oracle[0] == "\(caCert.utf8.count)")
+        let goSigned = try Self.openssl(["verify", "-CAfile", "ca.pem", "g.pem"], files: ["ca.pem": caCert, "g.pem": oracle[1]])
+        #expect(goSigned.status == 0, "\(goSigned.output)")
+    }
+
+    @Test func certificatesWithGivenKeysKeepThoseKeys() throws {
+        for type in ["ecdsa", "ed25519", "rsa"] {
+            let out = try Self.render("""
+            {{- $k := genPrivateKey \(Self.goQuote(type)) -}}
+            {{- $ca := genCAWithKey "ca" 10 $k -}}
+            {{- $s := genSelfSignedCertWithKey "self" (list "192.168.1.2") (list "self.local") 5 $k -}}
+            {{- $c := genSignedCertWithKey "leaf" nil nil 5 $ca $k -}}
+            {{ $k }}|{{ $ca.Key }}|{{ $s.Key }}|{{ $c.Key }}|{{ $ca.Cert }}|{{ $s.Cert }}|{{ $c.Cert }}
+            """)
+            let p = out.split(separator: "|").map(String.init)
+            try #require(p.count == 7)
+            #expect(p[1] == p[0] && p[2] == p[0] && p[3] == p[0], "\(type): the given key is returned as .Key")
+            let s = try Self.openssl(["x509", "-in", "s.pem", "-noout", "-text"], files: ["s.pem": p[5]])
+            #expect(s.output.contains("Subject: CN = self") && s.output.contains("DNS:self.local, IP Address:192.168.1.2"), "\(s.output)")
+            let v = try Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": p[4], "c.pem": p[6]])
+            #expect(v.status == 0, "\(type): \(v.output)")
+        }
+    }
+
+    @Test func buildCustomCertReturnsTheDecodedPEMs() throws {
+        let out = try Self.render("{{ $ca := genCA \"x\" 1 }}{{ $b := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}{{ eq $b.Cert $ca.Cert }} {{ eq $b.Key $ca.Key }}")
+        #expect(out == "true true")
+    }
 }

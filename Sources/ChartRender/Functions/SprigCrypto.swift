@@ -15,7 +15,7 @@ enum SprigCrypto {
             let counter: UInt32 = if case .int(let i) = a[0] { UInt32(truncatingIfNeeded: i) } else { 0 }
             return .string(derivePassword(counter: counter, type: str(a[1]), password: str(a[2]), user: str(a[3]), site: str(a[4])))
         },
-    ]
+    ] + SprigCerts.functions
 
     // MARK: AES
 
