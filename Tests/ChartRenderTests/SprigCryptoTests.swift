@@ -195,4 +195,32 @@ import Testing
         let out = try Self.render("{{ $ca := genCA \"x\" 1 }}{{ $b := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}{{ eq $b.Cert $ca.Cert }} {{ eq $b.Key $ca.Key }}")
         #expect(out == "true true")
     }
+
+    // MARK: bcrypt
+
+    @Test func bcryptReproducesGoHashesFromTheirSalt() throws {
+        let passwords = ["x", "", "pässwörd with spaces", String(repeating: "long", count: 20)]
+        let hashes = try Self.oracle(passwords.map { "{{ bcrypt \(Self.goQuote($0)) }}" })
+        for (p, h) in zip(passwords, hashes) {
+            #expect(Bcrypt.verify(password: Array(p.utf8), hash: h), "Go's \(h) for \(p.debugDescription)")
+            // Like Go's, only the first 72 bytes of the password (with its NUL) count.
+            #expect(Bcrypt.verify(password: Array((p + "!").utf8), hash: h) == (p.utf8.count >= 72))
+        }
+        // A fixed hash from the oracle, so the check does not depend on the oracle at all.
+        #expect(Bcrypt.verify(password: Array("x".utf8), hash: "$2a$10$TkPc3XFLYHkBCZuHN3AzfunszoNH9xDeZ2piGtEqnibkW02el0nDi"))
+    }
+
+    @Test func bcryptAndHtpasswdOutputsVerify() throws {
+        let out = try Self.render("{{ bcrypt \"s3cret\" }} {{ bcrypt \"s3cret\" }} {{ htpasswd \"admin\" \"pw\" }} {{ htpasswd \"a:b\" \"pw\" }}")
+        let parts = out.split(separator: " ").map(String.init)
+        try #require(parts.count == 6, "\(out)")
+        #expect(parts[0] != parts[1], "a fresh salt each time")
+        for h in parts[0...1] {
+            #expect(h.range(of: #"^\$2a\$10\$[./A-Za-z0-9]{53}$"#, options: .regularExpression) != nil, "\(h)")
+            #expect(Bcrypt.verify(password: Array("s3cret".utf8), hash: h))
+        }
+        #expect(parts[2].hasPrefix("admin:$2a$10$"))
+        #expect(Bcrypt.verify(password: Array("pw".utf8), hash: String(parts[2].dropFirst("admin:".count))))
+        #expect(parts[3...5].joined(separator: " ") == "invalid username: a:b")
+    }
 }

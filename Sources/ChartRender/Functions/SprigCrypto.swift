@@ -15,6 +15,12 @@ enum SprigCrypto {
             let counter: UInt32 = if case .int(let i) = a[0] { UInt32(truncatingIfNeeded: i) } else { 0 }
             return .string(derivePassword(counter: counter, type: str(a[1]), password: str(a[2]), user: str(a[3]), site: str(a[4])))
         },
+        F("bcrypt", [.string]) { a, _ in .string(Bcrypt.hash(password: Array(str(a[0]).utf8))) },
+        F("htpasswd", [.string, .string]) { a, _ in
+            let user = str(a[0])
+            if user.contains(":") { return .string("invalid username: \(user)") }
+            return .string("\(user):\(Bcrypt.hash(password: Array(str(a[1]).utf8)))")
+        },
     ] + SprigCerts.functions
 
     // MARK: AES
