@@ -223,4 +223,29 @@ import Testing
         #expect(Bcrypt.verify(password: Array("pw".utf8), hash: String(parts[2].dropFirst("admin:".count))))
         #expect(parts[3...5].joined(separator: " ") == "invalid username: a:b")
     }
+
+    /// openssl's text dump of a certificate with what is random each time (serial, key
+    /// material, key identifiers, signature) and the clock (validity) left out.
+    static func certificateShape(_ pem: String) throws -> String {
+        let r = try openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": pem])
+        return r.output.split(separator: "\n").filter { line in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return !t.isEmpty && !t.allSatisfy({ $0.isHexDigit || $0 == ":" }) && !t.hasPrefix("Not Before") && !t.hasPrefix("Not After")
+        }.joined(separator: "\n")
+    }
+
+    @Test func certificatesAreBuiltLikeGos() throws {
+        let template = """
+        {{- $ca := genCA "tars-ca" 365 -}}
+        {{ $ca.Cert }}|{{ (genSignedCert "api" (list "10.0.0.1" "::1" "::ffff:1.2.3.4") (list "a.b" "c") 30 $ca).Cert }}|{{ (genSelfSignedCert "" nil nil 1).Cert }}
+        """
+        let ours = try Self.render(template).split(separator: "|").map(String.init)
+        let go = try Self.oracle([template])[0].split(separator: "|").map(String.init)
+        try #require(ours.count == 3 && go.count == 3)
+        for i in 0..<3 {
+            let shape = try Self.certificateShape(ours[i])
+            #expect(shape.contains("X509v3 Basic Constraints: critical"), "\(shape)")
+            #expect(shape == (try Self.certificateShape(go[i])))
+        }
+    }
 }
