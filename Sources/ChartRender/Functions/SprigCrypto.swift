@@ -48,7 +48,10 @@ enum SprigCrypto {
     static func decryptAES(password: String, base64: String) throws -> String {
         if base64.isEmpty { return "" }
         let crypt = try GoBase64.decodeStd(base64)
-        if crypt.count < 16 { throw FunctionError("runtime error: slice bounds out of range [:16] with capacity \(crypt.count)") }
+        // Go slices the IV off a buffer of DecodedLen bytes, so its panic names that capacity.
+        let capacity = base64.utf8.count / 4 * 3
+        if capacity < 16 { throw FunctionError("runtime error: slice bounds out of range [:16] with capacity \(capacity)") }
+        if crypt.count < 16 { throw FunctionError("runtime error: slice bounds out of range [16:\(crypt.count)]") }
         let body = crypt[16...]
         if body.count % 16 != 0 { throw FunctionError("crypto/cipher: input not full blocks") }
         if body.isEmpty { throw FunctionError("runtime error: index out of range [-1]") }
@@ -129,7 +132,7 @@ enum GoBase64 {
                 var j = i
                 while j < input.count && seen < needed {
                     if input[j] == 0x0A || input[j] == 0x0D { j += 1; continue }
-                    if input[j] != UInt8(ascii: "=") { throw bad(j) }
+                    if input[j] != UInt8(ascii: "=") { throw bad(j - 1) }
                     seen += 1; j += 1
                 }
                 if seen < needed { throw bad(input.count) }
