@@ -47,6 +47,7 @@ enum GoJSON {
             newline(level)
             out += "}"
         case .object(let o):
+            if let fields = o.jsonFields { return write(.map(fields), &out, escapeHTML: escapeHTML, indent: indent, level: level) }
             out += quote(o.formatted, escapeHTML: escapeHTML)
         }
         return true

@@ -18,6 +18,7 @@ struct SprigCertificate: TemplateObject {
         }
     }
     var formatted: String { "{\(cert) \(key)}" }
+    var jsonFields: [String: Value]? { ["Cert": .string(cert), "Key": .string(key)] }
 }
 
 /// A private key of a kind Sprig generates or accepts, written in the PEM form Go's

@@ -70,11 +70,15 @@ public protocol TemplateObject: Sendable {
     var isTruthy: Bool { get }
     /// Structural equality for `eq`/`deepEqual`.
     func isEqual(to other: any TemplateObject) -> Bool
+    /// The exported fields encoding/json writes for a plain struct (and so toJson/toYaml);
+    /// nil for types that marshal as their text.
+    var jsonFields: [String: Value]? { get }
 }
 
 extension TemplateObject {
     public func method(_ name: String) -> TemplateFunction? { nil }
     public var isTruthy: Bool { true }
+    public var jsonFields: [String: Value]? { nil }
     public func isEqual(to other: any TemplateObject) -> Bool { formatted == other.formatted && goType == other.goType }
 }
 

@@ -26,6 +26,10 @@ struct YAMLEmitter {
     // MARK: structure
 
     private mutating func node(_ v: Value, indent: Int, context: Context) {
+        if case .object(let o) = v, let fields = o.jsonFields {
+            node(.map(fields), indent: indent, context: context)
+            return
+        }
         switch v {
         case .map(let m, _) where !m.isEmpty:
             let myIndent = indent < 0 ? 0 : indent + bestIndent
