@@ -271,7 +271,7 @@ enum GoTimeLayout {
     static func parse(_ layout: String, _ value: String) throws -> GoTime {
         let orig = value
         var v = Substring(value)
-        var year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0, nanos: Int64 = 0
+        var year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, nanos: Int64 = 0
         var pm = false, pmSet = false
         var zoneOffset: Int? = nil, zoneName: String? = nil
         var yday = -1

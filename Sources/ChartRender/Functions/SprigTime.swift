@@ -15,10 +15,10 @@ enum SprigTime {
         F("date_in_zone", [.string, .interface, .string]) { a, _ in .string(inZone(str(a[0]), a[1], str(a[2]))) },
         F("htmlDate", [.interface]) { a, _ in .string(inZone("2006-01-02", a[0], "Local")) },
         F("htmlDateInZone", [.interface, .string]) { a, _ in .string(inZone("2006-01-02", a[0], str(a[1]))) },
-        F("dateModify", [.string, .interface]) { a, _ in try modify(a, must: false) },
-        F("date_modify", [.string, .interface]) { a, _ in try modify(a, must: false) },
-        F("mustDateModify", [.string, .interface]) { a, _ in try modify(a, must: true) },
-        F("must_date_modify", [.string, .interface]) { a, _ in try modify(a, must: true) },
+        F("dateModify", [.string, GoTime.type]) { a, _ in try modify(a, must: false) },
+        F("date_modify", [.string, GoTime.type]) { a, _ in try modify(a, must: false) },
+        F("mustDateModify", [.string, GoTime.type]) { a, _ in try modify(a, must: true) },
+        F("must_date_modify", [.string, GoTime.type]) { a, _ in try modify(a, must: true) },
         F("ago", [.interface]) { a, _ in
             let t = time(a[0], allowInt32: false)
             return .string(GoDuration.string(GoDuration.round(GoTime.now().nanos - t.nanos, to: 1_000_000_000)))
@@ -50,7 +50,7 @@ enum SprigTime {
             .object((try? GoTimeLayout.parse(str(a[0]), str(a[1]))) ?? GoTime.zero)
         },
         F("mustToDate", [.string, .string]) { a, _ in .object(try GoTimeLayout.parse(str(a[0]), str(a[1]))) },
-        F("unixEpoch", [.interface]) { a, _ in
+        F("unixEpoch", [GoTime.type]) { a, _ in
             guard case .object(let t as GoTime) = a[0] else { throw FunctionError("wrong type for value; expected time.Time; got \(a[0].typeName)") }
             return .string(String(t.unix))
         },
@@ -188,7 +188,8 @@ struct GoTime: TemplateObject {
         return GoTime(seconds: s, nanosecond: n, zone: zone)
     }
 
-    var goType: GoType { .named("time.Time", kind: "struct") }
+    static let type = GoType.named("time.Time", kind: "struct")
+    var goType: GoType { Self.type }
     var formatted: String {
         GoTimeLayout.format(self, "2006-01-02 15:04:05.999999999 -0700 MST") + (monotonic ? " m=+0.000000001" : "")
     }
