@@ -20,6 +20,9 @@ enum SprigSemver {
 struct SemVersion: TemplateObject {
     var major: UInt64, minor: UInt64, patch: UInt64
     var pre: String, metadata: String
+    var original = ""
+    /// Go compares *semver.Version by pointer: each parse is a distinct version.
+    var identity = UUID()
 
     static let cv = #"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"#
     static let regex = try! NSRegularExpression(pattern: "^" + cv + "$")
@@ -35,7 +38,7 @@ struct SemVersion: TemplateObject {
             }
             return n
         }
-        let v = SemVersion(major: try seg(m[1]), minor: try seg(m[2]), patch: try seg(m[3]), pre: m[5], metadata: m[8])
+        let v = SemVersion(major: try seg(m[1]), minor: try seg(m[2]), patch: try seg(m[3]), pre: m[5], metadata: m[8], original: s)
         if !v.pre.isEmpty {
             for p in v.pre.split(separator: ".", omittingEmptySubsequences: false) {
                 if p.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -57,6 +60,7 @@ struct SemVersion: TemplateObject {
 
     var goType: GoType { .named("*semver.Version", kind: "ptr") }
     var formatted: String { string }
+    func isEqual(to other: any TemplateObject) -> Bool { (other as? SemVersion)?.identity == identity }
     func field(_ name: String) -> Value? {
         switch name {
         case "Major": .int64(Int64(bitPattern: major))
@@ -64,7 +68,7 @@ struct SemVersion: TemplateObject {
         case "Patch": .int64(Int64(bitPattern: patch))
         case "Prerelease": .string(pre)
         case "Metadata": .string(metadata)
-        case "Original": nil
+        case "Original": .string(original)
         default: nil
         }
     }
