@@ -164,12 +164,21 @@ struct GoTime: TemplateObject {
     var seconds: Int64
     var nanosecond: Int64
     var zone: GoZone
-    var monotonic = false
+    /// Nanoseconds on the monotonic clock since the process first read it, as Go prints after `m=`.
+    var monotonic: Int64? = nil
+
+    static let monotonicStart: Int64 = monotonicNow()
+    static func monotonicNow() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
 
     static func now() -> GoTime {
+        let start = monotonicStart
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return GoTime(seconds: Int64(ts.tv_sec), nanosecond: Int64(ts.tv_nsec), zone: .local, monotonic: true)
+        return GoTime(seconds: Int64(ts.tv_sec), nanosecond: Int64(ts.tv_nsec), zone: .local, monotonic: monotonicNow() - start + 1)
     }
 
     /// Go's zero time, January 1, year 1, 00:00:00 UTC.
@@ -178,20 +187,20 @@ struct GoTime: TemplateObject {
     var nanos: Int64 { seconds &* 1_000_000_000 &+ nanosecond }
     var unix: Int64 { seconds }
 
-    func `in`(_ z: GoZone) -> GoTime { GoTime(seconds: seconds, nanosecond: nanosecond, zone: z) }
+    func `in`(_ z: GoZone) -> GoTime { GoTime(seconds: seconds, nanosecond: nanosecond, zone: z, monotonic: monotonic) }
 
     func adding(_ d: Int64) -> GoTime {
         var s = seconds + d / 1_000_000_000
         var n = nanosecond + d % 1_000_000_000
         if n >= 1_000_000_000 { s += 1; n -= 1_000_000_000 }
         if n < 0 { s -= 1; n += 1_000_000_000 }
-        return GoTime(seconds: s, nanosecond: n, zone: zone)
+        return GoTime(seconds: s, nanosecond: n, zone: zone, monotonic: monotonic.map { $0 &+ d })
     }
 
     static let type = GoType.named("time.Time", kind: "struct")
     var goType: GoType { Self.type }
     var formatted: String {
-        GoTimeLayout.format(self, "2006-01-02 15:04:05.999999999 -0700 MST") + (monotonic ? " m=+0.000000001" : "")
+        GoTimeLayout.format(self, "2006-01-02 15:04:05.999999999 -0700 MST") + (monotonic.map { " m=" + ($0 < 0 ? "-" : "+") + GoTimeLayout.pad(Int($0.magnitude / 1_000_000_000), 1) + "." + GoTimeLayout.pad(Int($0.magnitude % 1_000_000_000), 9) } ?? "")
     }
     func field(_ name: String) -> Value? { nil }
     func method(_ name: String) -> TemplateFunction? {
