@@ -62,7 +62,8 @@ enum SprigTime {
         F("randNumeric", [.int]) { a, _ in .string(random(a[0], "0123456789")) },
         F("randAscii", [.int]) { a, _ in .string(random(a[0], String((32...126).map { Character(UnicodeScalar(UInt8($0))) }))) },
         F("randBytes", [.int]) { a, _ in
-            guard case .int(let n) = a[0], n >= 0 else { return .string("") }
+            guard case .int(let n) = a[0] else { return .string("") }
+            if n < 0 { throw FunctionError("runtime error: makeslice: len out of range") }
             var g = SystemRandomNumberGenerator()
             return .string(Data((0..<n).map { _ in UInt8.random(in: 0...255, using: &g) }).base64EncodedString())
         },
