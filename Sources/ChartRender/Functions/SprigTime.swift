@@ -207,7 +207,18 @@ struct GoTime: TemplateObject {
     func method(_ name: String) -> TemplateFunction? {
         switch name {
         case "Unix": TemplateFunction("Unix") { _, _ in .int64(seconds) }
+        case "UnixNano": TemplateFunction("UnixNano") { _, _ in .int64(nanos) }
         case "Year": TemplateFunction("Year") { _, _ in .int(civil.year) }
+        case "Month": TemplateFunction("Month") { _, _ in .string(GoTimeLayout.longMonths[civil.month - 1]) }
+        case "Day": TemplateFunction("Day") { _, _ in .int(civil.day) }
+        case "Hour": TemplateFunction("Hour") { _, _ in .int(civil.hour) }
+        case "Minute": TemplateFunction("Minute") { _, _ in .int(civil.minute) }
+        case "Second": TemplateFunction("Second") { _, _ in .int(civil.second) }
+        case "Nanosecond": TemplateFunction("Nanosecond") { _, _ in .int(Int(nanosecond)) }
+        case "YearDay": TemplateFunction("YearDay") { _, _ in .int(civil.yday) }
+        case "Weekday": TemplateFunction("Weekday") { _, _ in .string(GoTimeLayout.longDays[civil.weekday]) }
+        case "UTC": TemplateFunction("UTC") { _, _ in .object(self.in(.utc)) }
+        case "Local": TemplateFunction("Local") { _, _ in .object(self.in(.local)) }
         case "Format": TemplateFunction("Format", [.string]) { a, _ in .string(GoTimeLayout.format(self, a[0].stringValue ?? "")) }
         default: nil
         }
