@@ -7,7 +7,7 @@ enum SprigCore {
     typealias F = TemplateFunction
     static let s = SprigConvert.self
 
-    static let functions: [TemplateFunction] = strings + defaults + lists + dicts + numbers + encoding + SprigCrypto.functions
+    static let functions: [TemplateFunction] = strings + defaults + lists + dicts + numbers + encoding + SprigCrypto.functions + SprigTime.functions
 
     static let strings: [TemplateFunction] = [
         F("quote", variadic: .interface) { a, _ in .string(a.filter { !$0.isNull }.map { GoQuote.quote(s.string($0)) }.joined(separator: " ")) },

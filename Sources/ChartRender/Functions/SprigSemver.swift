@@ -9,6 +9,8 @@ struct SemVersion: TemplateObject, Sendable {
     /// IncPatch/IncMinor/IncMajor return a semver.Version value, whose method set lacks the
     /// pointer methods (Original, Compare, LessThan, ...).
     var isValue = false
+    /// A *semver.Version compares by pointer in `eq`: each parse is a new identity.
+    var identity = UUID()
 
     enum ParseError: Error, CustomStringConvertible {
         case invalid, segmentStartsZero, prerelease, metadata, segment(String)
@@ -95,7 +97,8 @@ struct SemVersion: TemplateObject, Sendable {
     var formatted: String { string }
     func field(_ name: String) -> Value? { nil }
     func isEqual(to other: any TemplateObject) -> Bool {
-        guard let o = other as? SemVersion else { return false }
+        guard let o = other as? SemVersion, isValue == o.isValue else { return false }
+        if !isValue { return identity == o.identity }
         return (major, minor, patch, pre, metadata, original) == (o.major, o.minor, o.patch, o.pre, o.metadata, o.original)
     }
 
