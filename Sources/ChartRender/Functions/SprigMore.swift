@@ -497,8 +497,6 @@ enum SprigMore {
 
     // MARK: lists
 
-    static func needList(_ v: Value, _ what: String) throws -> [Value] { try SprigConvert.list(v, what) }
-
     static func chunk(_ size: Int, _ v: Value) throws -> Value {
         guard case .list(let l, _) = v else { throw FunctionError("Cannot chunk type \(s.kind(v))") }
         guard size > 0 else { throw FunctionError("runtime error: integer divide by zero") }
@@ -522,56 +520,33 @@ enum SprigMore {
         return .list(Array(l[start..<end]), element: e)
     }
 
-    static let mustLists: [TemplateFunction] = [
-        F("mustAppend", [.interface, .interface]) { a, _ in
-            guard case .list(let l, _) = a[0] else { throw FunctionError("Cannot push on type \(s.kind(a[0]))") }
-            return .list(l + [a[1]])
-        },
-        F("mustPush", [.interface, .interface]) { a, _ in
-            guard case .list(let l, _) = a[0] else { throw FunctionError("Cannot push on type \(s.kind(a[0]))") }
-            return .list(l + [a[1]])
-        },
-        F("mustPrepend", [.interface, .interface]) { a, _ in
-            guard case .list(let l, _) = a[0] else { throw FunctionError("Cannot prepend on type \(s.kind(a[0]))") }
-            return .list([a[1]] + l)
-        },
-        F("mustFirst", [.interface]) { a, _ in try needList(a[0], "find first").first ?? .null },
-        F("mustLast", [.interface]) { a, _ in try needList(a[0], "find last").last ?? .null },
-        F("mustRest", [.interface]) { a, _ in .list(Array(try needList(a[0], "find rest").dropFirst())) },
-        F("mustInitial", [.interface]) { a, _ in .list(Array(try needList(a[0], "find initial").dropLast())) },
-        F("mustReverse", [.interface]) { a, _ in .list(try needList(a[0], "find reverse").reversed()) },
-        F("mustUniq", [.interface]) { a, _ in
-            var out: [Value] = []
-            for v in try needList(a[0], "find uniq") where !out.contains(where: { $0.deepEquals(v) }) { out.append(v) }
-            return .list(out)
-        },
-        F("mustCompact", [.interface]) { a, _ in .list(try needList(a[0], "compact").filter { !s.isEmpty($0) }) },
-        F("mustWithout", [.interface], variadic: .interface) { a, _ in
-            let omit = Array(a.dropFirst())
-            return .list(try needList(a[0], "find without").filter { v in !omit.contains { $0.deepEquals(v) } })
-        },
-        F("mustHas", [.interface, .interface]) { a, _ in
-            if a[1].isNull { return .bool(false) }
-            return .bool(try needList(a[1], "find has").contains { $0.deepEquals(a[0]) })
-        },
+    /// Sprig's must* forms return the error their plain form panics with; both reach the
+    /// template as the same error here, so they share the plain function's body.
+    static func mustForms(of functions: [TemplateFunction], _ names: Set<String>) -> [TemplateFunction] {
+        functions.filter { names.contains($0.name) }.map { f in
+            TemplateFunction("must" + f.name.prefix(1).uppercased() + f.name.dropFirst(), f.parameters, variadic: f.variadic, f.body)
+        }
+    }
+
+    static let mustLists: [TemplateFunction] =
+        mustForms(of: SprigCore.lists, ["append", "push", "prepend", "first", "last", "rest", "initial", "reverse", "uniq", "compact", "without", "has"])
+        + mustForms(of: SprigCore.dicts, ["merge", "mergeOverwrite"])
+
+    static let chunkAndSlice: [TemplateFunction] = [
+        F("chunk", [.int, .interface]) { a, _ in try chunk(int(a[0]), a[1]) },
+        F("slice", [.interface], variadic: .interface) { a, _ in try slice(a[0], Array(a.dropFirst())) },
     ]
 
-    static let lists: [TemplateFunction] = mustLists + [
+    static let lists: [TemplateFunction] = mustLists + chunkAndSlice + mustForms(of: chunkAndSlice, ["chunk", "slice"]) + [
         F("tuple", variadic: .interface) { a, _ in .list(a) },
         F("mustFromJson", [.string]) { a, _ in
             do { return try JSONValueParser.parse(str(a[0])) } catch let e as JSONValueParser.SyntaxError { throw FunctionError(e.message) }
         },
-        F("chunk", [.int, .interface]) { a, _ in try chunk(int(a[0]), a[1]) },
-        F("mustChunk", [.int, .interface]) { a, _ in try chunk(int(a[0]), a[1]) },
-        F("slice", [.interface], variadic: .interface) { a, _ in try slice(a[0], Array(a.dropFirst())) },
-        F("mustSlice", [.interface], variadic: .interface) { a, _ in try slice(a[0], Array(a.dropFirst())) },
         F("pluck", [.string], variadic: .map(.interface)) { a, _ in
             var out: [Value] = []
             for case .map(let m, _) in a.dropFirst() { if let v = m[str(a[0])] { out.append(v) } }
             return .list(out)
         },
-        F("mustMerge", [.map(.interface)], variadic: .map(.interface)) { a, _ in SprigCore.mergeAll(a, overwrite: false) },
-        F("mustMergeOverwrite", [.map(.interface)], variadic: .map(.interface)) { a, _ in SprigCore.mergeAll(a, overwrite: true) },
         F("mustDeepCopy", [.interface]) { a, _ in
             if a[0].isNull { throw FunctionError("copy: Copy(nil)") }
             return a[0]
