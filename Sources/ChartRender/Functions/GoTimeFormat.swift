@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Go's time.Duration spelling ("1h2m3.5s", "1.5ms", "0s") and time.ParseDuration.
@@ -475,9 +476,18 @@ enum GoTimeLayout {
 
 /// Zone abbreviations from the tz database files, as Go reads them (Foundation on Linux gives "GMT-5").
 enum TZif {
+    /// Each zone's file is read once per process; a chart formats many dates in few zones.
+    private static let files = Mutex<[String: [UInt8]?]>([:])
+
+    static func contents(zone: String) -> [UInt8]? {
+        if let known = files.withLock({ $0[zone] }) { return known }
+        let bytes = FileManager.default.contents(atPath: "/usr/share/zoneinfo/" + zone).map { [UInt8]($0) }
+        files.withLock { $0[zone] = bytes }
+        return bytes
+    }
+
     static func abbreviation(zone: String, at t: Int64, offset: Int) -> String? {
-        guard let d = FileManager.default.contents(atPath: "/usr/share/zoneinfo/" + zone) else { return nil }
-        let b = [UInt8](d)
+        guard let b = contents(zone: zone) else { return nil }
         func u32(_ i: Int) -> Int { i + 4 <= b.count ? Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) : 0 }
         func i64(_ i: Int) -> Int64 {
             var v: UInt64 = 0
