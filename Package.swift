@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -43,11 +45,18 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "Validation", dependencies: ["ChartRender"]),
-        .target(name: "Releases", dependencies: ["ChartRender", "KubeClient"]),
+        .target(
+            name: "Releases",
+            dependencies: [
+                "ChartRender", "KubeClient",
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
         .target(
             name: "Sandbox",
             dependencies: [
