@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Validation", dependencies: ["ChartRender"]),
+        .target(name: "Validation", dependencies: ["ChartRender", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Releases",
             dependencies: [
