@@ -10,6 +10,18 @@ public enum ChartLinter {
         public let description: String
     }
 
+    /// Lints with the values of `options.valuesFiles` merged in order (no `--set` flags).
+    public static func lint(chartPath: String, options: LintOptions) throws -> LintResult {
+        try lint(chartPath: chartPath, options: options) {
+            var merged: [String: Value] = [:]
+            for file in options.valuesFiles {
+                let text = String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
+                if case .map(let m, _) = try YAMLValues.parse(text, file: file) { merged = Coalesce.merge(merged, m) }
+            }
+            return merged
+        }
+    }
+
     /// Lints the chart directory at `chartPath` (shown in findings as the user typed it).
     /// `userValues` merges the `-f`/`--set` sources; it is only called when every `-f` file parsed.
     public static func lint(chartPath: String, options: LintOptions,
