@@ -40,10 +40,12 @@ struct Lint: ParsableCommand {
         options.kubeVersion = kubeVersion
         options.apiVersions = apiVersions
         options.withSubcharts = withSubcharts
-        options.valuesFiles = valuesOptions.values
+        options.valuesFiles = valuesOptions.values.map(Self.relativeToWorkingDirectory)
         let result: LintResult
         do {
-            result = try ChartLinter.lint(chartPath: chart, options: options) { try valuesOptions.userValues() }
+            result = try ChartLinter.lint(chartPath: Self.relativeToWorkingDirectory(chart), options: options) {
+                try valuesOptions.userValues()
+            }
         } catch let e as ChartLinter.IOError {
             throw CLIInput.InputError(description: e.description)
         }
@@ -53,6 +55,16 @@ struct Lint: ParsableCommand {
         if strict { report = report.promotingWarnings() }
         try ReportOutput.write(report, format: output)
         if report.fails(strict: strict) { throw ExitCode(3) }
+    }
+
+    /// Report paths relative to the working directory (the repository root in CI), so SARIF
+    /// URIs resolve against `%SRCROOT%`; paths outside it stay absolute.
+    static func relativeToWorkingDirectory(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let cwd = FileManager.default.currentDirectoryPath
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        if standardized == cwd { return "." }
+        return standardized.hasPrefix(cwd + "/") ? String(standardized.dropFirst(cwd.count + 1)) : path
     }
 }
 
