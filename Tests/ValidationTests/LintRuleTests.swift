@@ -157,6 +157,16 @@ let lintCases: [LintCase] = [
              messages: ["Service name \"1svc\" is not a valid DNS-1035 label: it must start with a letter",
                         "Namespace name \"a.b\" is not a valid DNS-1123 label: it may not contain '.'",
                         "must be lower case (found 'W')", "must be no more than 52 characters (it has 53)"]),
+    LintCase(name: "kubeVersion constraint against the target",
+             files: ["Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\nkubeVersion: \">=1.29.0-0\"\n"], kube: "1.27",
+             expected: ["chart-metadata error Chart.yaml:4:14"],
+             messages: ["the chart requires kubeVersion >=1.29.0-0, which is incompatible with Kubernetes v1.27.0"]),
+    LintCase(name: "kubeVersion constraint satisfied",
+             files: ["Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\nkubeVersion: \">=1.29.0-0\"\n"], kube: "1.31.2", expected: []),
+    LintCase(name: "List documents and namespaces",
+             files: ["templates/list.yaml": "apiVersion: v1\nkind: List\nitems: []\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: Team_A\n"],
+             expected: ["dns-1123-name error templates/list.yaml:9:14"],
+             messages: ["namespace \"Team_A\" of ConfigMap/cm is not a valid DNS-1123 label"]),
     LintCase(name: "PDB deprecated in 1.24", files: ["templates/pdb.yaml": pdb], kube: "1.24",
              expected: ["deprecated-api warning templates/pdb.yaml:1:13"],
              messages: ["policy/v1beta1 PodDisruptionBudget is deprecated since Kubernetes 1.21 and removed in 1.25; use policy/v1 instead"]),
@@ -259,6 +269,15 @@ func lintRule(_ c: LintCase) throws {
     #expect(report.checked.first { $0.object?.kind == "Deployment" }?.checks.contains("container-probes") == true)
     #expect(report.checked.contains { $0.file.hasSuffix("Chart.yaml") && $0.checks == ["chart-metadata"] })
     #expect(Set(report.rules.map(\.id)) == Set(LintRule.allCases.map(\.id)))
+}
+
+@Test func binaryChartAndValuesFilesAreFindingsNotCrashes() throws {
+    let chart = try LintChart([:])
+    try Data([0xFF, 0xFE, 0x00, 0x01]).write(to: chart.dir.appendingPathComponent("Chart.yaml"))
+    try Data([0xC3, 0x28]).write(to: chart.dir.appendingPathComponent("values.yaml"))
+    let report = try chart.lint()
+    #expect(summary(report, dir: chart.dir) == ["chart-metadata error Chart.yaml:0", "values-yaml error values.yaml:0"])
+    #expect(report.findings.map(\.message).contains("Chart.yaml is not UTF-8 text; save it as UTF-8 YAML"))
 }
 
 @Test func missingChartDirectoryIsAnIOError() {

@@ -184,3 +184,27 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     #expect(badKube.status == 2)
     #expect(badKube.stderr.contains("--kube-version latest: invalid kube version"))
 }
+
+/// Colour only on a terminal, and never with NO_COLOR: runs the binary under script(1) for a pty.
+@Test func textIsColouredOnATerminalUnlessNoColor() throws {
+    let dir = try LintFixture.write(LintFixture.warningsOnly, name: "warn")
+    func onTerminal(_ env: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["-u", "NO_COLOR", "TERM=xterm"] + (env.isEmpty ? [] : [env])
+            + ["script", "-qec", "\(CLI.binary.path) lint warn", "/dev/null"]
+        p.currentDirectoryURL = dir
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+    let coloured = try onTerminal("")
+    #expect(coloured.contains("\u{1B}[33mwarning\u{1B}[0m"), "\(coloured)")
+    let plain = try onTerminal("NO_COLOR=1")
+    #expect(plain.contains("warning  container-probes"), "\(plain)")
+    #expect(!plain.contains("\u{1B}["))
+}

@@ -1,3 +1,4 @@
+import ChartRender
 import Foundation
 import Yams
 
@@ -9,7 +10,7 @@ enum ChartFiles {
     /// Checks Chart.yaml at `file` (display path) with contents `text` (nil: missing). Returns
     /// false when the chart cannot be loaded at all (no file, bad YAML, no name), so rendering is skipped.
     @discardableResult
-    static func checkChartYAML(_ text: String?, file: String, into report: inout ValidationReport) -> Bool {
+    static func checkChartYAML(_ text: String?, file: String, kubeVersion: String, into report: inout ValidationReport) -> Bool {
         let rule = LintRule.chartMetadata.id
         report.checked.append(CheckedObject(object: nil, location: SourceLocation(file: file, line: 1), checks: [rule]))
         func add(_ message: String, _ node: Node?) {
@@ -67,7 +68,28 @@ enum ChartFiles {
         if let type = root["type"]?.text, type != "application" && type != "library" {
             add("Chart.yaml type \"\(type)\" must be application or library", root["type"])
         }
+        if let constraint = root["kubeVersion"]?.text, !constraint.isEmpty {
+            switch kubeVersionSatisfies(constraint, kubeVersion) {
+            case .some(false):
+                add("the chart requires kubeVersion \(constraint), which is incompatible with Kubernetes \(kubeVersion) (the --kube-version target); helm install would refuse it — target a newer version or widen the constraint", root["kubeVersion"])
+            case nil:
+                add("Chart.yaml kubeVersion \"\(constraint)\" is not a valid SemVer constraint; use e.g. \">=1.29.0-0\"", root["kubeVersion"])
+            default: break
+            }
+        }
         return loadable
+    }
+
+    /// Helm's IsCompatibleRange, through the template engine's `semverCompare`; nil when the
+    /// constraint does not parse.
+    static func kubeVersionSatisfies(_ constraint: String, _ version: String) -> Bool? {
+        var set = TemplateSet(functions: FunctionLibrary.standard(), missingKey: .zero)
+        do {
+            try set.parse(name: "kubeVersion", text: "{{ semverCompare .c .v }}")
+            return try set.execute("kubeVersion", data: .map(["c": .string(constraint), "v": .string(version)])) == "true"
+        } catch {
+            return nil
+        }
     }
 
     /// Parses a values file, reporting YAML errors and placeholder secrets; returns the parsed

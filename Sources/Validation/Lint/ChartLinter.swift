@@ -43,9 +43,25 @@ public enum ChartLinter {
         if options.withSubcharts { chartDirs += paths.subchartDirs().map { ($0.rel, [$0.name]) } }
         var loadable = true
         for (rel, prefix) in chartDirs {
-            loadable = ChartFiles.checkChartYAML(paths.read(rel + "Chart.yaml"), file: paths.display(rel + "Chart.yaml"), into: &report) && loadable
+            let chartFile = paths.display(rel + "Chart.yaml")
+            if paths.exists(rel + "Chart.yaml") && paths.read(rel + "Chart.yaml") == nil {
+                report.findings.append(Finding(ruleID: LintRule.chartMetadata.id, severity: .error,
+                                               message: "Chart.yaml is not UTF-8 text; save it as UTF-8 YAML",
+                                               location: SourceLocation(file: chartFile)))
+                loadable = false
+            } else {
+                loadable = ChartFiles.checkChartYAML(paths.read(rel + "Chart.yaml"), file: chartFile,
+                                                     kubeVersion: options.normalizedKubeVersion, into: &report) && loadable
+            }
             for candidate in ["values.yaml", "Values/values.yaml"] {
-                guard let text = paths.read(rel + candidate) else { continue }
+                guard paths.exists(rel + candidate) else { continue }
+                guard let text = paths.read(rel + candidate) else {
+                    report.findings.append(Finding(ruleID: LintRule.valuesYAML.id, severity: .error,
+                                                   message: "values file is not UTF-8 text; save it as UTF-8 YAML",
+                                                   location: SourceLocation(file: paths.display(rel + candidate))))
+                    loadable = false
+                    break
+                }
                 if let node = ChartFiles.checkValuesFile(text, file: paths.display(rel + candidate), into: &report) {
                     valueTrees.append((paths.display(rel + candidate), node, prefix))
                 } else if report.findings.contains(where: { $0.location.file == paths.display(rel + candidate) }) {

@@ -57,8 +57,12 @@ enum DocumentRules {
         var missing: [String] = []
         if apiVersion.isEmpty { missing.append("apiVersion") }
         if kind.isEmpty { missing.append("kind") }
-        if root["metadata"]?.mapping == nil { missing.append("metadata") }
-        else if name.isEmpty { missing.append("metadata.name") }
+        // kubectl-style `kind: List` (and `*List`) documents carry items, not a name.
+        let isList = kind.hasSuffix("List") && root["items"]?.sequence != nil
+        if !isList {
+            if root["metadata"]?.mapping == nil { missing.append("metadata") }
+            else if name.isEmpty { missing.append("metadata.name") }
+        }
         for field in missing {
             add(.manifestFields, .error, "\(ref.display) in \(doc.template) has no \(field); every Kubernetes object needs apiVersion, kind and metadata.name — add \(field) to the template", nil, path: field)
         }
@@ -69,6 +73,10 @@ enum DocumentRules {
             if let problem = rule.problem(n) {
                 add(.dnsName, .error, "\(kind) name \"\(n)\" is not a valid \(rule.name): it \(problem); use lower-case letters, digits and '-' (e.g. `| lower | trunc 63 | trimSuffix \"-\"`)", nameNode, path: "metadata.name")
             }
+        }
+
+        if let nsNode = root.at("metadata.namespace"), let ns = nsNode.text, !ns.isEmpty, let problem = NameRule.label.problem(ns) {
+            add(.dnsName, .error, "namespace \"\(ns)\" of \(ref.display) is not a valid DNS-1123 label: it \(problem); namespaces use lower-case letters, digits and '-', at most 63 characters", nsNode, path: "metadata.namespace")
         }
 
         // Deprecated and removed APIs.
