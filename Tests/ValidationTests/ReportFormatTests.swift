@@ -137,3 +137,30 @@ func sampleReport() -> ValidationReport {
     #expect(r.checked[1].checks == ["dns-1123-name", "probes", "schema"])
     #expect(r.findings.count == 4)
 }
+
+@Test func scoresAppearInEveryFormat() throws {
+    var r = sampleReport()
+    r.findings = []
+    let web = ObjectRef(apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "prod")
+    let job = ObjectRef(apiVersion: "batch/v1", kind: "Job", name: "migrate")
+    r.scores = [
+        ScoreEntry(object: web, location: SourceLocation(file: "chart/templates/deploy.yaml", line: 1), score: 3,
+                   passed: ["ReadOnlyRootFilesystem", "RunAsNonRoot"], advise: ["ServiceAccountName"], minimum: 5),
+        ScoreEntry(object: job, location: SourceLocation(file: "chart/templates/job.yaml", line: 2), score: -30,
+                   critical: ["Privileged"]),
+    ]
+    #expect(r.scores.map(\.failed) == [true, true])
+    let text = ReportFormat.text.render(r)
+    #expect(text.contains("Scores\n  chart/templates/deploy.yaml:1  Deployment/web  score 3 (minimum 5)\n  chart/templates/job.yaml:2  Job/migrate  score -30  critical: Privileged\n"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(ReportFormat.json.render(r).utf8)) as? [String: Any])
+    let scores = try #require(json["scores"] as? [[String: Any]])
+    #expect(scores.map { $0["score"] as? Int } == [3, -30])
+    #expect(scores[0]["minimum"] as? Int == 5 && scores[1]["minimum"] is NSNull)
+    #expect(scores[1]["critical"] as? [String] == ["Privileged"])
+    let xml = ReportFormat.junit.render(r)
+    #expect(xml.contains("<testcase name=\"Job/migrate: score\" classname=\"chart/templates/job.yaml\" time=\"0\">\n      <failure message=\"score -30; critical: Privileged\" type=\"score\">"))
+    #expect(xml.contains("<testsuite name=\"chart/templates/job.yaml\" tests=\"1\" failures=\"1\""))
+    // A passing score is a passing testcase with the score in its output.
+    r.scores[0].minimum = 1
+    #expect(ReportFormat.junit.render(r).contains("<testcase name=\"Deployment/web: score\" classname=\"chart/templates/deploy.yaml\" time=\"0\">\n      <system-out>score 3 (minimum 1)</system-out>"))
+}

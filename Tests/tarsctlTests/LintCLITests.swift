@@ -87,6 +87,17 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     #expect(r.stdout.range(of: #"^0 errors, 0 warnings, 0 info in \d+ objects \(\d+ files\)\n$"#, options: .regularExpression) != nil, "\(r.stdout)")
 }
 
+@Test func cleanChartGivesValidEmptySARIFAndPassingJUnit() throws {
+    let sarif = try CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "sarif"], cwd: Repo.root)
+    #expect(sarif.status == 0)
+    #expect(try LintFixture.check("sarif", sarif.stdout).output == "ok sarif: 0 results\n")
+    let junit = try CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "junit"], cwd: Repo.root)
+    #expect(junit.status == 0)
+    let check = try LintFixture.check("junit", junit.stdout)
+    #expect(check.output.range(of: #"^ok junit: \d+ suites, \d+ testcases, 0 failures\n$"#, options: .regularExpression) != nil, "\(check.output)")
+    #expect(junit.stdout.contains("<testcase name=\"Deployment/release-name-tars-backend: container-probes\" classname=\"Templates/backend-deployment.yaml\" time=\"0\"/>"))
+}
+
 @Test func tarsProdWithoutSecretsNamesEachFailingTemplate() throws {
     let r = try CLI.run(["lint", ".", "-f", "Values/prod.yaml", "-f", "Tests/chart/variations/site.yaml"], cwd: Repo.root)
     #expect(r.status == 3)
