@@ -194,6 +194,9 @@ let lintCases: [LintCase] = [
                         "placeholder-secret warning values.yaml:2:13", "placeholder-secret warning values.yaml:4:11"],
              messages: ["value db.password is the placeholder \"REPLACE_WITH_DB_PASSWORD\"", "Secret creds key data.token holds the placeholder \"changeme\"",
                         "set the real value at install time"]),
+    LintCase(name: "secret key names and ordinary TODO-like values are not placeholders",
+             files: ["values.yaml": "auth:\n  existingSecretPasswordKey: password\n  secretName: todo-app\n  adminPassword: \"TODO: set me\"\nnote: changeme\n"],
+             expected: ["placeholder-secret warning values.yaml:4:18"], messages: ["value auth.adminPassword is the placeholder \"TODO: set me\""]),
     LintCase(name: "probes and limits",
              files: ["templates/work.yaml": """
              apiVersion: apps/v1

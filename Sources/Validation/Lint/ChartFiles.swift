@@ -130,7 +130,8 @@ enum ChartFiles {
             for (i, v) in s.enumerated() { scanPlaceholders(v, path: path + [String(i)], file: file, into: &report) }
         } else if let value = node.text, let key = path.last {
             let secretLike = path.contains { k in Placeholder.secretKey.contains { k.lowercased().contains($0) } }
-            guard let p = Placeholder.match(value, key: secretLike ? "secret" : key, keyMustLookSecret: true) else { return }
+            guard secretLike || value.uppercased().hasPrefix("REPLACE_WITH") || value.uppercased().hasPrefix("REPLACE-WITH"),
+                  let p = Placeholder.match(value, key: key, keyMustLookSecret: false) else { return }
             let dotted = path.joined(separator: ".")
             report.findings.append(Finding(
                 ruleID: LintRule.placeholderSecret.id, severity: .warning,

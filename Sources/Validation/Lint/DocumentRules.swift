@@ -165,8 +165,14 @@ enum Placeholder {
             guard secretKey.contains(where: { k.contains($0) }) else { return nil }
         }
         let lower = v.lowercased()
+        // `passwordKey: password` names a key inside a Secret; it is not the secret itself.
+        let k = key.lowercased()
+        if ["key", "name", "ref", "path", "file"].contains(where: { k.hasSuffix($0) }) && (lower == "password" || lower == "secret" || lower == "token") {
+            return nil
+        }
         if exact.contains(lower) { return v }
-        if lower.hasPrefix("todo") || lower.hasPrefix("changeme") || lower.hasPrefix("change_me") || lower.hasPrefix("change-me") { return v }
+        if lower.hasPrefix("todo:") || lower.hasPrefix("todo ") || lower.hasPrefix("fixme:") { return v }
+        if lower.hasPrefix("changeme") || lower.hasPrefix("change_me") || lower.hasPrefix("change-me") { return v }
         return nil
     }
 }

@@ -72,9 +72,10 @@ enum RenderLoop {
             var best: (Range<String.Index>, String)?
             for n in names {
                 guard let r = message.range(of: n, range: search..<message.endIndex) else { continue }
-                if best == nil || r.lowerBound < best!.0.lowerBound || (r.lowerBound == best!.0.lowerBound && n.count > best!.1.count) {
-                    best = (r, n)
+                if let (br, bn) = best, br.lowerBound < r.lowerBound || (br.lowerBound == r.lowerBound && bn.count >= n.count) {
+                    continue
                 }
+                best = (r, n)
             }
             guard let (r, n) = best else { break }
             var rest = message[r.upperBound...]
