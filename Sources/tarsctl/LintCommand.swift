@@ -12,8 +12,9 @@ struct Lint: ParsableCommand {
         Checks Chart.yaml, values files and values.schema.json, renders every template with the given \
         values, and checks each object: YAML shape, apiVersion/kind/metadata.name, DNS-1123 names, APIs \
         deprecated or removed in --kube-version, placeholder secrets, and (as warnings) missing probes \
-        and resource limits. Exit codes: 0 clean, 3 problems found (errors, or warnings with --strict), \
-        1 the chart or a file could not be read, 2 usage error.
+        and resource limits. Positions inside rendered objects are lines of that template's rendered \
+        output (what `tarsctl template --show-only FILE` prints). Exit codes: 0 clean, 3 problems found \
+        (errors, or warnings with --strict), 1 the chart or a file could not be read, 2 usage error.
         """
     )
 
@@ -22,7 +23,7 @@ struct Lint: ParsableCommand {
     @Option(name: [.short, .long], help: "Namespace of the release.") var namespace = "default"
     @Flag(help: "Treat warnings as errors (they then fail the run).") var strict = false
     @Flag(name: .customLong("with-subcharts"), help: "Also lint the charts in charts/ and their rendered objects.") var withSubcharts = false
-    @Option(name: .customLong("kube-version"), help: "Target Kubernetes version for removed/deprecated APIs and .Capabilities, e.g. 1.31.")
+    @Option(name: .customLong("kube-version"), help: "Target Kubernetes version for removed/deprecated APIs, Chart.yaml kubeVersion and .Capabilities, e.g. 1.31 (default 1.32).")
     var kubeVersion: String?
     @Option(name: [.short, .customLong("api-versions")], help: "Kubernetes API versions for .Capabilities.APIVersions (repeatable).")
     var apiVersions: [String] = []
@@ -50,12 +51,16 @@ struct Lint: ParsableCommand {
             throw CLIInput.InputError(description: e.description)
         }
         var report = result.report
-        // Further checks on the same objects merge here: report.merge(schemaCheck(result.documents)),
-        // report.merge(securityScan(result.documents)).
+        for check in Self.documentChecks { report.merge(try check(result.documents, options)) }
         if strict { report = report.promotingWarnings() }
         try ReportOutput.write(report, format: output)
         if report.fails(strict: strict) { throw ExitCode(3) }
     }
+
+    /// Checks that run on the same rendered objects after the chart rules, each returning its own
+    /// report (findings, checked objects, rule descriptions, scores) that is merged into lint's.
+    /// Schema validation and the security scan plug in here.
+    static let documentChecks: [@Sendable ([RenderedDocument], LintOptions) throws -> ValidationReport] = []
 
     /// Report paths relative to the working directory (the repository root in CI), so SARIF
     /// URIs resolve against `%SRCROOT%`; paths outside it stay absolute.
