@@ -80,6 +80,28 @@ enum ChartFiles {
         return loadable
     }
 
+    /// values.schema.json must be JSON (Helm refuses the chart otherwise); false when it is not.
+    static func checkSchemaFile(_ text: String?, file: String, into report: inout ValidationReport) -> Bool {
+        guard let text else {
+            report.findings.append(Finding(ruleID: LintRule.valuesSchema.id, severity: .error,
+                                           message: "values.schema.json is not UTF-8 text; save it as UTF-8 JSON", location: SourceLocation(file: file)))
+            return false
+        }
+        do {
+            _ = try JSONValueParser.parse(text)
+            return true
+        } catch {
+            // Line and column of the byte offset the parser stopped at.
+            let prefix = text.utf8.prefix(error.offset)
+            let line = prefix.filter { $0 == 0x0A }.count + 1
+            let column = prefix.count - (prefix.lastIndex(of: 0x0A).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+            report.findings.append(Finding(ruleID: LintRule.valuesSchema.id, severity: .error,
+                                           message: "values.schema.json is not valid JSON: \(error.message); fix the JSON at this position",
+                                           location: SourceLocation(file: file, line: line, column: column)))
+            return false
+        }
+    }
+
     /// Helm's IsCompatibleRange, through the template engine's `semverCompare`; nil when the
     /// constraint does not parse.
     static func kubeVersionSatisfies(_ constraint: String, _ version: String) -> Bool? {

@@ -70,6 +70,10 @@ public enum ChartLinter {
                 break
             }
         }
+        for candidate in ["values.schema.json", "Values/values.schema.json"] where paths.exists(candidate) {
+            if !ChartFiles.checkSchemaFile(paths.read(candidate), file: paths.display(candidate), into: &report) { loadable = false }
+            break
+        }
         var userFilesOK = true
         for file in options.valuesFiles where file != "-" {
             guard let data = fm.contents(atPath: file) else {
