@@ -18,7 +18,7 @@ struct Lint: ParsableCommand {
         """
     )
 
-    @Argument(help: "The chart directory (the one holding Chart.yaml).") var chart: String
+    @Argument(help: "The chart directory (the one holding Chart.yaml) or a packaged chart (.tgz).") var chart: String
     @OptionGroup var valuesOptions: ValuesOptions
     @Option(name: [.short, .long], help: "Namespace of the release.") var namespace = "default"
     @Flag(help: "Treat warnings as errors (they then fail the run).") var strict = false

@@ -286,6 +286,26 @@ func lintRule(_ c: LintCase) throws {
     #expect(report.findings.map(\.message).contains("Chart.yaml is not UTF-8 text; save it as UTF-8 YAML"))
 }
 
+@Test func packagedChartIsUnpackedAndNamedByArchive() throws {
+    let chart = try LintChart(["Chart.yaml": "apiVersion: v2\nname: demo\nversion: 1.x\n"])
+    let parent = chart.dir.deletingLastPathComponent()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let tar = Process()
+    tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    tar.arguments = ["tar", "-czf", parent.appendingPathComponent("demo-1.tgz").path, "-C", parent.path, "demo"]
+    try tar.run()
+    tar.waitUntilExit()
+    let archive = parent.appendingPathComponent("demo-1.tgz").path
+    let report = try ChartLinter.lint(chartPath: archive, options: LintOptions()).report
+    #expect(report.findings.map { "\($0.ruleID) \($0.location.file):\($0.location.line)" } == ["chart-metadata \(archive)/demo/Chart.yaml:3"])
+    #expect(report.checked.contains { $0.object?.display == "Deployment/release-name-web" && $0.file == "\(archive)/demo/templates/deployment.yaml" })
+    // Not an archive at all: an I/O error naming the file.
+    try Data("not a tarball".utf8).write(to: parent.appendingPathComponent("junk.tgz"))
+    #expect(throws: ChartLinter.IOError.self) {
+        try ChartLinter.lint(chartPath: parent.appendingPathComponent("junk.tgz").path, options: LintOptions())
+    }
+}
+
 @Test func missingChartDirectoryIsAnIOError() {
     #expect(throws: ChartLinter.IOError.self) {
         try ChartLinter.lint(chartPath: "/nonexistent/chart", options: LintOptions())

@@ -32,9 +32,44 @@ public enum ChartLinter {
             throw IOError(description: "\(chartPath): no such chart directory; pass the directory holding Chart.yaml")
         }
         guard isDir.boolValue else {
-            throw IOError(description: "\(chartPath): lint needs a chart directory (unpack a packaged chart first: tar xzf \(chartPath))")
+            return try lintArchive(chartPath, options: options, userValues: userValues)
         }
-        let paths = ChartPaths(root: chartPath)
+        return try lintDirectory(ChartPaths(root: chartPath), options: options, userValues: userValues)
+    }
+
+    /// A packaged chart (`.tgz`): unpacked into a temporary directory that is removed afterwards;
+    /// findings name files as `ARCHIVE/CHART/PATH`.
+    static func lintArchive(_ archive: String, options: LintOptions,
+                            userValues: () throws -> [String: Value]) throws -> LintResult {
+        let fm = FileManager.default
+        let tmp = fm.temporaryDirectory.appendingPathComponent("tarsctl-lint-\(UUID().uuidString)")
+        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: tmp) }
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-xzf", archive, "-C", tmp.path, "--no-same-owner", "--no-same-permissions"]
+        let err = Pipe()
+        tar.standardError = err
+        do { try tar.run() } catch {
+            throw IOError(description: "\(archive): cannot run tar to unpack the chart archive (\(error)); unpack it and lint the directory")
+        }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tar.waitUntilExit()
+        guard tar.terminationStatus == 0 else {
+            throw IOError(description: "\(archive): not a chart directory or a valid chart archive (.tgz): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        let dirs = ((try? fm.contentsOfDirectory(atPath: tmp.path)) ?? []).sorted()
+        guard dirs.count == 1, let dir = dirs.first else {
+            throw IOError(description: "\(archive): a chart archive must hold exactly one chart directory (found \(dirs.count) entries)")
+        }
+        let paths = ChartPaths(root: tmp.appendingPathComponent(dir).path, shown: "\(archive)/\(dir)")
+        return try lintDirectory(paths, options: options, userValues: userValues)
+    }
+
+    static func lintDirectory(_ paths: ChartPaths, options: LintOptions,
+                              userValues: () throws -> [String: Value]) throws -> LintResult {
+        let fm = FileManager.default
+        let chartPath = paths.root
         var report = ValidationReport(rules: LintRule.descriptions)
 
         // Chart.yaml and values files, of the chart and (with --with-subcharts) of its subcharts.
@@ -139,7 +174,15 @@ public enum ChartLinter {
 
 /// Maps chart-relative paths and Helm template names to the paths the user sees.
 struct ChartPaths {
+    /// Where the chart is on disk.
     let root: String
+    /// How to name `root` to the user (the archive for a packaged chart); `root` when nil.
+    var shown: String?
+
+    init(root: String, shown: String? = nil) {
+        self.root = root
+        self.shown = shown
+    }
 
     func read(_ rel: String) -> String? {
         FileManager.default.contents(atPath: URL(fileURLWithPath: root).appendingPathComponent(rel).path)
@@ -152,7 +195,7 @@ struct ChartPaths {
 
     /// `root/rel` as the user would type it: `rel` alone for `.`, no `./` prefix.
     func display(_ rel: String) -> String {
-        var base = root
+        var base = shown ?? root
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         var out = base == "." || base.isEmpty ? rel : base + "/" + rel
         while out.hasPrefix("./") { out.removeFirst(2) }
