@@ -115,6 +115,11 @@ func sampleReport() -> ValidationReport {
     let loc = try #require(((probe["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
     #expect((loc["artifactLocation"] as? [String: String]) == ["uri": "chart/templates/deploy.yaml", "uriBaseId": "%SRCROOT%"])
     #expect((loc["region"] as? [String: Int]) == ["startLine": 1, "endLine": 20, "startColumn": 1])
+    #expect(loc["contextRegion"] == nil, "the probe finding already spans the whole object")
+    let dns = try #require(results.first { $0["ruleId"] as? String == "dns-1123-name" })
+    let dnsLoc = try #require(((dns["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
+    #expect((dnsLoc["region"] as? [String: Int]) == ["startLine": 4, "endLine": 4, "startColumn": 9])
+    #expect((dnsLoc["contextRegion"] as? [String: Int]) == ["startLine": 1, "endLine": 20])
     let fp = try #require((probe["partialFingerprints"] as? [String: String])?["tarsctl/v1"])
     #expect(fp.count == 16)
     // Moving the object keeps the fingerprint; another object changes it.

@@ -1,7 +1,7 @@
 /// SARIF 2.1.0 as GitHub code scanning reads it: one run, `tool.driver.rules` for every rule
 /// that ran or produced a finding, results with level, message, a repo-relative location
-/// (`uriBaseId` `%SRCROOT%`) and a region covering the object's lines, and a partial
-/// fingerprint that survives the object moving within its file.
+/// (`uriBaseId` `%SRCROOT%`), a region at the offending field with the whole object's lines as
+/// its `contextRegion`, and a partial fingerprint that survives the object moving within its file.
 enum SARIFReport {
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     static let informationURI = "https://github.com/tars-project/tarsctl"
@@ -23,7 +23,7 @@ enum SARIFReport {
                     ("informationUri", .string(informationURI)),
                     ("rules", .array(rules.map(rule))),
                 ]))])),
-                ("results", .array(findings.map { result($0, ruleIndex: indexOf[$0.ruleID] ?? 0) })),
+                ("results", .array(findings.map { result($0, ruleIndex: indexOf[$0.ruleID] ?? 0, enclosing: enclosingObject($0, in: report)) })),
                 ("columnKind", .string("unicodeCodePoints")),
             ])])),
         ])
@@ -55,7 +55,18 @@ enum SARIFReport {
             .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    static func result(_ f: Finding, ruleIndex: Int) -> JSONText {
+    /// The lines of the checked object a finding sits in, when they extend beyond the finding's
+    /// own region (SARIF `contextRegion`: the whole object around the offending field).
+    static func enclosingObject(_ f: Finding, in report: ValidationReport) -> SourceLocation? {
+        guard let o = f.object, f.location.line > 0 else { return nil }
+        let c = report.checked.first { c in
+            c.object == o && c.file == f.location.file && c.location.line <= f.location.line && f.location.line <= c.location.endLine
+        }
+        guard let span = c?.location, span.line < f.location.line || span.endLine > f.location.endLine else { return nil }
+        return span
+    }
+
+    static func result(_ f: Finding, ruleIndex: Int, enclosing: SourceLocation? = nil) -> JSONText {
         var text = f.message
         if let o = f.object, !text.contains(o.display) { text = "\(o.display): \(text)" }
         var physical: [(String, JSONText)] = [("artifactLocation", artifact(f.location.file))]
@@ -66,6 +77,9 @@ enum SARIFReport {
             ]
             if f.location.column > 0 { region.append(("startColumn", .int(f.location.column))) }
             physical.append(("region", .object(region)))
+            if let span = enclosing {
+                physical.append(("contextRegion", .object([("startLine", .int(span.line)), ("endLine", .int(max(span.endLine, span.line)))])))
+            }
         }
         let objectKey = f.object.map { "\($0.kind)/\($0.namespace ?? "")/\($0.name)" } ?? ""
         let fingerprint = fnv1aHex([f.ruleID, objectKey, f.path ?? "", f.location.file].joined(separator: "\u{0}"))
