@@ -51,7 +51,8 @@ let package = Package(
         ),
         .target(
             name: "Validation",
-            dependencies: ["ChartRender", "KubeClient", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ChartRender", "KubeClient", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Schema/Bundle")]
         ),
         .target(
             name: "Releases",
