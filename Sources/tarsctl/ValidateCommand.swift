@@ -57,10 +57,11 @@ struct Validate: ParsableCommand {
                 findings += r.errors.map(Self.finding)
             }
         } else {
-            for path in try expand(paths) {
+            for loaded in ManifestLoader.load(paths: try expand(paths)) {
                 let r: ManifestLoadResult
-                do { r = try ManifestLoader.load(path: path) } catch {
-                    throw CLIInput.InputError(description: "\(error.description); check the path")
+                switch loaded {
+                case .success(let ok): r = ok
+                case .failure(let error): throw CLIInput.InputError(description: "\(error.description); check the path")
                 }
                 documents += r.documents
                 findings += r.errors.map(Self.finding)

@@ -85,6 +85,14 @@ public enum ManifestLoader {
         return load(data: data, file: path)
     }
 
+    /// Loads several files on all cores, in order; `-` is stdin. A file that cannot be read is
+    /// a `.failure` in its slot.
+    public static func load(paths: [String]) -> [Result<ManifestLoadResult, ManifestError>] {
+        ParallelMap.map(paths, serialBelow: 2) { path in
+            Result { () throws(ManifestError) in try load(path: path) }
+        }
+    }
+
     /// Loads bytes; encoding problems and binary content become errors with a position.
     public static func load(data: Data, file: String) -> ManifestLoadResult {
         switch decode(data, file: file) {

@@ -83,8 +83,9 @@ public enum SchemaCheck {
 
 /// Runs a pure function over items on all cores, keeping the order.
 enum ParallelMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) -> R) -> [R] {
-        if items.count < 256 { return items.map(body) }
+    /// Below `serialBelow` items the work is done on the calling thread.
+    static func map<T: Sendable, R: Sendable>(_ items: [T], serialBelow: Int = 256, _ body: @Sendable (T) -> R) -> [R] {
+        if items.count < max(serialBelow, 2) || ProcessInfo.processInfo.activeProcessorCount < 2 { return items.map(body) }
         let chunks = min(ProcessInfo.processInfo.activeProcessorCount * 4, items.count)
         let box = ResultBox<R>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
