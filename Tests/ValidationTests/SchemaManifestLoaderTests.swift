@@ -108,3 +108,49 @@ import Testing
         #expect(latin1.errors.first?.description == "l.yaml:2:7: invalid UTF-8 (byte 0xE9) at byte offset 11; YAML manifests must be UTF-8 text")
     }
 }
+
+@Suite struct SchemaDuplicateKeyTests {
+    static let text = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: a
+        data:
+          k: "1"
+          other: x
+          k: "2"
+
+        """
+
+    @Test func lastValueWinsAndTheRepeatIsRecorded() {
+        let r = ManifestLoader.load(text: Self.text, file: "d.yaml")
+        #expect(r.errors.isEmpty)
+        #expect(r.documents[0].object["data"]?["k"] == .string("2"))
+        #expect(r.documents[0].duplicateKeys == [DuplicateKey(path: JSONPath(parsing: "data.k"), line: 8, column: 3, firstLine: 6)])
+    }
+
+    @Test func duplicatesAreErrorsUnderStrictAndWarningsOtherwise() throws {
+        let docs = ManifestLoader.load(text: Self.text, file: "d.yaml").documents
+        let loose = try SchemaCheck.validate(docs, options: SchemaOptions())
+        #expect(loose.map(\.severity) == [.warning])
+        let strict = try SchemaCheck.validate(docs, options: SchemaOptions(strict: true))
+        #expect(strict.map(\.severity) == [.error])
+        #expect(strict.first?.message == "data.k: duplicate field \"k\" (first set at line 6); the last value wins, remove one of them")
+        #expect(strict.first?.location == SourceLocation(file: "d.yaml", line: 8, column: 3))
+    }
+
+    @Test func aliasesExpandAndUnknownAliasesAreErrors() {
+        let ok = ManifestLoader.load(text: "a: &x {b: 1}\nc: *x\n", file: "a.yaml")
+        #expect(ok.documents.first?.object["c"] == ["b": 1])
+        let bad = ManifestLoader.load(text: "a: 1\nc: *nope\n", file: "a.yaml")
+        #expect(bad.errors.first?.description == "a.yaml:2:4: unknown alias *nope; define the anchor &nope before using it")
+    }
+
+    @Test func billionLaughsIsRefused() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1..<9 { text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let r = ManifestLoader.load(text: text, file: "lol.yaml")
+        #expect(r.documents.isEmpty)
+        #expect(r.errors.first?.message.contains("refusing to load it") == true)
+    }
+}

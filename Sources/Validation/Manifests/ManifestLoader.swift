@@ -1,6 +1,5 @@
 import Foundation
 import KubeClient
-import Yams
 
 /// One Kubernetes object read from a YAML stream, with where it came from.
 public struct ManifestDocument: Sendable {
@@ -16,6 +15,8 @@ public struct ManifestDocument: Sendable {
     public var object: JSON
     /// apiVersion/kind/name when the document has them (a kind and apiVersion are enough).
     public var ref: ObjectRef?
+    /// Keys repeated in one mapping (the last value is kept, as kubectl and PyYAML do).
+    public var duplicateKeys: [DuplicateKey]
     let source: DocumentSource
 
     /// Where the object as a whole is, for findings about the object.
@@ -105,46 +106,33 @@ public enum ManifestLoader {
     /// problems skip only the document they are in.
     public static func load(text: String, file: String) -> ManifestLoadResult {
         var result = ManifestLoadResult()
-        let lines = LineIndex(text)
-        let parser: Parser
-        do {
-            parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+        let fileText = FileText(text: text, lines: LineIndex(text))
+        var unused: YAMLEventReader.Position?
+        do throws(YAMLEventReader.Failure) {
+            try YAMLEventReader(maxNodes: maxNodes).read(text, position: &unused) { doc in
+                do throws(ManifestError) {
+                    try convertDocument(doc, file: file, text: fileText, into: &result.documents)
+                } catch {
+                    result.errors.append(error)
+                }
+            }
         } catch {
-            result.errors.append(convert(error, file: file))
-            return result
-        }
-        var roots: [(node: Node, index: Int)] = []
-        var index = 0
-        while true {
-            do {
-                guard let node = try parser.nextRoot() else { break }
-                roots.append((node, index))
-                index += 1
-            } catch {
-                result.errors.append(convert(error, file: file))
-                break
+            var line = error.line
+            var column = error.column
+            if line == 0 && column > 0 {
+                (line, column) = fileText.lines.position(ofUTF8Offset: column)
             }
-        }
-        let fileText = FileText(text: text, lines: lines)
-        for (i, root) in roots.enumerated() {
-            let start = startLine(root.node)
-            // A document ends where the next begins; trailing `---`, comments and blanks are not part of it.
-            let limit = i + 1 < roots.count ? startLine(roots[i + 1].node) - 1 : lines.count
-            let end = lines.lastContentLine(from: start, through: limit, in: fileText)
-            do {
-                try convertDocument(root.node, index: root.index, file: file, text: fileText,
-                                    start: start, end: end, into: &result.documents)
-            } catch {
-                result.errors.append(error)
-            }
+            result.errors.append(ManifestError(file: file, line: line, column: column, message: error.message))
         }
         return result
     }
 
-    private static func convertDocument(_ node: Node, index: Int, file: String, text: FileText, start: Int,
-                                        end: Int, into out: inout [ManifestDocument]) throws(ManifestError) {
-        var budget = maxNodes
-        let object = try value(node, file: file, budget: &budget)
+    private static func convertDocument(_ doc: YAMLEventReader.Document, file: String, text: FileText,
+                                        into out: inout [ManifestDocument]) throws(ManifestError) {
+        let object = doc.value
+        let index = doc.index
+        let start = doc.startLine
+        let end = max(doc.lastLine, start)
         // kubernetes-validate skips "falsy" documents: empty, null, {} and [].
         switch object {
         case .null: return
@@ -159,30 +147,32 @@ public enum ManifestLoader {
             default: "a scalar"
             }
             throw ManifestError(
-                file: file, line: start, column: node.mark?.column ?? 1,
+                file: file, line: start, column: doc.startColumn,
                 message: "document \(index + 1) is \(what), not a mapping; a Kubernetes object is a mapping with apiVersion, kind and metadata (remove the leading `- ` or wrap the items in `kind: List`)")
         }
         let source = DocumentSource(text: text, startLine: start, endLine: end, prefix: [])
         if object["kind"]?.stringValue == "List", object["apiVersion"]?.stringValue == "v1",
-           let items = object["items"]?.arrayValue, case .mapping(let m) = node,
-           let itemNodes = m[Node("items")]?.sequence {
+           let items = object["items"]?.arrayValue {
             for (n, item) in items.enumerated() {
-                let itemNode = itemNodes[n]
-                let itemStart = startLine(itemNode)
-                let itemEnd = n + 1 < itemNodes.count ? text.lines.lastContentLine(from: itemStart, through: startLine(itemNodes[n + 1]) - 1, in: text) : end
+                let itemSource = DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n)])
+                let itemStart = itemSource.position(of: JSONPath()).line
+                let itemEnd = n + 1 < items.count
+                    ? text.lines.lastContentLine(from: itemStart, through: DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n + 1)]).position(of: JSONPath()).line - 1, in: text)
+                    : end
                 guard case .object = item else {
-                    throw ManifestError(file: file, line: itemStart, column: itemNode.mark?.column ?? 1,
+                    throw ManifestError(file: file, line: itemStart, column: 1,
                                         message: "items[\(n)] of the List in document \(index + 1) is not a mapping; every item must be a Kubernetes object")
                 }
                 out.append(ManifestDocument(
                     file: file, index: index, listIndex: n, startLine: itemStart, endLine: itemEnd, object: item,
-                    ref: objectRef(item),
-                    source: DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n)])))
+                    ref: objectRef(item), duplicateKeys: doc.duplicates.filter { $0.path.components.starts(with: [.key("items"), .index(n)]) }
+                        .map { DuplicateKey(path: JSONPath(Array($0.path.components.dropFirst(2))), line: $0.line, column: $0.column, firstLine: $0.firstLine) },
+                    source: itemSource))
             }
             return
         }
         out.append(ManifestDocument(file: file, index: index, listIndex: nil, startLine: start, endLine: end,
-                                    object: object, ref: objectRef(object), source: source))
+                                    object: object, ref: objectRef(object), duplicateKeys: doc.duplicates, source: source))
     }
 
     static func objectRef(_ o: JSON) -> ObjectRef? {
@@ -192,99 +182,7 @@ public enum ManifestLoader {
         return ObjectRef(apiVersion: apiVersion, kind: kind, name: name, namespace: meta?["namespace"]?.stringValue)
     }
 
-    static func startLine(_ node: Node) -> Int { max(node.mark?.line ?? 1, 1) }
-
-    // MARK: YAML nodes to JSON
-
-    static func value(_ node: Node, file: String, budget: inout Int) throws(ManifestError) -> JSON {
-        budget -= 1
-        if budget < 0 {
-            throw ManifestError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
-                                message: "document expands to more than \(maxNodes) values through aliases; refusing to load it")
-        }
-        switch node {
-        case .scalar(let s):
-            return scalar(s)
-        case .sequence(let seq):
-            var items: [JSON] = []
-            items.reserveCapacity(seq.count)
-            for n in seq { items.append(try value(n, file: file, budget: &budget)) }
-            return .array(items)
-        case .mapping(let m):
-            var fields: [String: JSON] = [:]
-            fields.reserveCapacity(m.count)
-            var merged: [String: JSON] = [:]
-            for (k, v) in m {
-                if case .scalar(let ks) = k, ks.style == .plain || ks.style == .any, ks.string == "<<" {
-                    switch try value(v, file: file, budget: &budget) {
-                    case .object(let mm): for (a, b) in mm where merged[a] == nil { merged[a] = b }
-                    case .array(let maps):
-                        for case .object(let mm) in maps { for (a, b) in mm where merged[a] == nil { merged[a] = b } }
-                    default: break
-                    }
-                    continue
-                }
-                fields[keyString(k)] = try value(v, file: file, budget: &budget)
-            }
-            for (a, b) in merged where fields[a] == nil { fields[a] = b }
-            return .object(fields)
-        case .alias:
-            return .null
-        }
-    }
-
-    static func scalar(_ s: Node.Scalar) -> JSON {
-        switch s.tag.rawValue {
-        case "tag:yaml.org,2002:str", "tag:yaml.org,2002:binary": return .string(s.string)
-        case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null":
-            return YAMLScalar.resolvePlain(s.string)
-        default: break
-        }
-        if s.style != .plain && s.style != .any { return .string(s.string) }
-        return YAMLScalar.resolvePlain(s.string)
-    }
-
-    static func keyString(_ k: Node) -> String {
-        switch k {
-        case .scalar(let s):
-            switch scalar(s) {
-            case .string(let t): return t
-            case .null: return "null"
-            case .bool(let b): return b ? "true" : "false"
-            case .int(let i): return String(i)
-            case .double(let d): return String(d)
-            default: return s.string
-            }
-        default:
-            return "\(k)"
-        }
-    }
-
     // MARK: errors and encodings
-
-    static func convert(_ error: Error, file: String) -> ManifestError {
-        guard let e = error as? YamlError else {
-            return ManifestError(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
-        }
-        switch e {
-        case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _),
-             .composer(let ctx, let problem, let mark, _):
-            var message = "invalid YAML: \(problem)"
-            if let ctx, !ctx.text.isEmpty {
-                message += " (\(ctx.text) at line \(ctx.mark.line), column \(ctx.mark.column))"
-            }
-            return ManifestError(file: file, line: mark.line, column: mark.column, message: message)
-        case .reader(let problem, let offset, _, let yaml):
-            let pos = offset.map { LineIndex(yaml).position(ofUTF8Offset: $0) } ?? (0, 0)
-            return ManifestError(file: file, line: pos.0, column: pos.1, message: "cannot read YAML: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let ctx):
-            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-            return ManifestError(file: file, line: ctx.mark.line, column: ctx.mark.column,
-                                 message: "duplicate key \(keys) in a mapping; remove one of them (Kubernetes rejects duplicate fields)")
-        default:
-            return ManifestError(file: file, line: 0, column: 0, message: "invalid YAML: \(e)")
-        }
-    }
 
     /// UTF-8 text, or an error naming where the bytes stop being text.
     static func decode(_ data: Data, file: String) -> Result<String, ManifestError> {
@@ -409,28 +307,12 @@ struct DocumentSource: Sendable {
         let s = text.lines.starts[startLine - 1]
         let e = endLine < text.lines.starts.count ? text.lines.starts[endLine] : u.count
         let slice = String(text.text[u.index(u.startIndex, offsetBy: s)..<u.index(u.startIndex, offsetBy: e)])
-        guard let parser = try? Parser(yaml: slice, resolver: .basic, constructor: .default, encoding: .utf8),
-              let root = try? parser.nextRoot()
-        else { return (startLine, 1) }
-        var node = root
-        var best = root.mark
-        for c in prefix + path.components {
-            var next: Node?
-            switch (c, node) {
-            case (.key(let k), .mapping(let m)):
-                next = m.first(where: { ManifestLoader.keyString($0.key) == k })?.value
-                // A field's line is the key's line (a nested mapping's own mark is its first child).
-                if let pair = m.first(where: { ManifestLoader.keyString($0.key) == k }) { best = pair.key.mark ?? best }
-            case (.index(let i), .sequence(let seq)) where i >= 0 && i < seq.count:
-                next = seq[i]
-                best = seq[i].mark ?? best
-            default:
-                next = nil
-            }
-            guard let n = next else { break }
-            node = n
-        }
-        guard let mark = best else { return (startLine, 1) }
-        return (mark.line + startLine - 1, mark.column)
+        var found: YAMLEventReader.Position?
+        let reader = YAMLEventReader(maxNodes: ManifestLoader.maxNodes, target: prefix + path.components)
+        var first = true
+        try? reader.read(slice, position: &found) { _ in first = false }
+        _ = first
+        guard let found else { return (startLine, 1) }
+        return (found.line + startLine - 1, found.column)
     }
 }

@@ -68,9 +68,20 @@ public enum SchemaCheck {
         let results = ParallelMap.map(work) { i, root in
             (i, validator.validate(documents[i].object, against: root))
         }
+        // Repeated keys: kubectl's strict field validation rejects them; otherwise the last wins.
+        for (i, d) in documents.enumerated() {
+            for dup in d.duplicateKeys {
+                let key = dup.path.components.last.map { "\($0)" } ?? ""
+                findings[i].append(Finding(
+                    ruleID: "schema", severity: options.strict ? .error : .warning,
+                    message: "\(dup.path): duplicate field \"\(key)\" (first set at line \(dup.firstLine)); the last value wins, remove one of them",
+                    location: SourceLocation(file: d.file, line: dup.line, column: dup.column), object: d.ref,
+                    path: dup.path.description))
+            }
+        }
         for (i, violations) in results where !violations.isEmpty {
             let d = documents[i]
-            findings[i] = violations.map { v in
+            findings[i] += violations.map { v in
                 let path = v.path.description
                 return Finding(ruleID: "schema", severity: .error,
                                message: path.isEmpty ? v.message : "\(path): \(v.message)",
