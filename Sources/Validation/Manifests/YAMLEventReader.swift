@@ -34,14 +34,17 @@ struct YAMLEventReader {
         var message: String
     }
 
-    private enum Frame {
-        case sequence([JSON])
-        case mapping(fields: [String: JSON], keyLines: [String: Int], merges: [[String: JSON]],
-                     pendingKey: String?, pendingMerge: Bool, keyLine: Int, keyColumn: Int)
-    }
-
+    /// An open sequence or mapping. Mutated in place on the stack, so appending never copies.
     private struct Open {
-        var frame: Frame
+        var isMapping: Bool
+        var items: [JSON] = []
+        var fields: [String: JSON] = [:]
+        var keyLines: [String: Int] = [:]
+        var merges: [[String: JSON]] = []
+        var pendingKey: String?
+        var pendingMerge = false
+        var keyLine = 0
+        var keyColumn = 0
         var anchor: String?
         var nodesAtStart: Int
         /// Path component of this container inside its parent.
@@ -97,13 +100,12 @@ struct YAMLEventReader {
         /// The component a new node gets in the current container, and a position check.
         func componentForNewNode(line: Int, column: Int) -> PathComponent? {
             guard let top = stack.last else { return nil }
-            let c: PathComponent?
-            switch top.frame {
-            case .sequence(let items): c = .index(items.count)
-            case .mapping(_, _, _, let key, let merge, _, _): c = merge ? nil : key.map { PathComponent.key($0) }
+            if !top.isMapping {
+                let c = PathComponent.index(top.items.count)
+                if target != nil { track(path() + [c], line: line, column: column) }
+                return c
             }
-            if case .index? = c { track(path() + [c!], line: line, column: column) }
-            return c
+            return top.pendingMerge ? nil : top.pendingKey.map { PathComponent.key($0) }
         }
 
         func track(_ p: [PathComponent], line: Int, column: Int) {
@@ -114,45 +116,39 @@ struct YAMLEventReader {
         }
 
         func complete(_ value: JSON, line: Int, column: Int) throws(Failure) {
-            guard var top = stack.popLast() else {
+            guard !stack.isEmpty else {
                 root = value
                 return
             }
-            switch top.frame {
-            case .sequence(var items):
-                items.append(value)
-                top.frame = .sequence(items)
-            case .mapping(var fields, var keyLines, var merges, let pendingKey, let pendingMerge, let kl, let kc):
-                if pendingMerge {
-                    switch value {
-                    case .object(let o): merges.append(o)
-                    case .array(let list):
-                        for case .object(let o) in list { merges.append(o) }
-                    default:
-                        throw Failure(line: kl, column: kc, message: "a merge key (<<) needs a mapping or a list of mappings")
-                    }
-                    top.frame = .mapping(fields: fields, keyLines: keyLines, merges: merges, pendingKey: nil,
-                                         pendingMerge: false, keyLine: 0, keyColumn: 0)
-                } else if let key = pendingKey {
-                    if let first = keyLines[key] {
-                        duplicates.append(DuplicateKey(path: JSONPath(path() + (top.component.map { [$0] } ?? []) + [.key(key)]),
-                                                    line: kl, column: kc, firstLine: first))
-                    }
-                    fields[key] = value
-                    keyLines[key] = kl
-                    top.frame = .mapping(fields: fields, keyLines: keyLines, merges: merges, pendingKey: nil,
-                                         pendingMerge: false, keyLine: 0, keyColumn: 0)
-                } else {
-                    // This value is a key.
-                    let key = Self.keyString(value)
-                    stack.append(top)
-                    track(path() + [.key(key)], line: line, column: column)
-                    top = stack.removeLast()
-                    top.frame = .mapping(fields: fields, keyLines: keyLines, merges: merges, pendingKey: key,
-                                         pendingMerge: false, keyLine: line, keyColumn: column)
+            let t = stack.count - 1
+            if !stack[t].isMapping {
+                stack[t].items.append(value)
+            } else if stack[t].pendingMerge {
+                switch value {
+                case .object(let o): stack[t].merges.append(o)
+                case .array(let list):
+                    for case .object(let o) in list { stack[t].merges.append(o) }
+                default:
+                    throw Failure(line: stack[t].keyLine, column: stack[t].keyColumn,
+                                  message: "a merge key (<<) needs a mapping or a list of mappings")
                 }
+                stack[t].pendingMerge = false
+            } else if let key = stack[t].pendingKey {
+                let keyLine = stack[t].keyLine
+                if let first = stack[t].keyLines.updateValue(keyLine, forKey: key) {
+                    duplicates.append(DuplicateKey(path: JSONPath(path() + [.key(key)]), line: keyLine,
+                                                   column: stack[t].keyColumn, firstLine: first))
+                }
+                stack[t].fields[key] = value
+                stack[t].pendingKey = nil
+            } else {
+                // This value is a key.
+                let key = Self.keyString(value)
+                if target != nil { track(path() + [.key(key)], line: line, column: column) }
+                stack[t].pendingKey = key
+                stack[t].keyLine = line
+                stack[t].keyColumn = column
             }
-            stack.append(top)
         }
 
         func count(_ n: Int, line: Int, column: Int) throws(Failure) {
@@ -194,9 +190,10 @@ struct YAMLEventReader {
                 let plain = s.style == YAML_PLAIN_SCALAR_STYLE
                 try count(1, line: line, column: column)
                 // A plain `<<` key in a mapping is a merge.
-                if plain, tag == nil, text == "<<", case .mapping(let f, let kl, let m, nil, false, _, _)? = stack.last?.frame {
-                    stack[stack.count - 1].frame = .mapping(fields: f, keyLines: kl, merges: m, pendingKey: nil,
-                                                            pendingMerge: true, keyLine: line, keyColumn: column)
+                if plain, tag == nil, text == "<<", let top = stack.last, top.isMapping, top.pendingKey == nil, !top.pendingMerge {
+                    stack[stack.count - 1].pendingMerge = true
+                    stack[stack.count - 1].keyLine = line
+                    stack[stack.count - 1].keyColumn = column
                     continue
                 }
                 _ = componentForNewNode(line: line, column: column)
@@ -218,22 +215,20 @@ struct YAMLEventReader {
                 try count(1, line: line, column: column)
                 let component = componentForNewNode(line: line, column: column)
                 let anchorPtr = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
-                let frame: Frame = event.type == YAML_SEQUENCE_START_EVENT
-                    ? .sequence([])
-                    : .mapping(fields: [:], keyLines: [:], merges: [], pendingKey: nil, pendingMerge: false, keyLine: 0, keyColumn: 0)
-                stack.append(Open(frame: frame, anchor: anchorPtr.map { String(cString: $0) }, nodesAtStart: nodes,
-                                  component: component))
+                stack.append(Open(isMapping: event.type == YAML_MAPPING_START_EVENT, anchor: anchorPtr.map { String(cString: $0) },
+                                  nodesAtStart: nodes, component: component))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                guard let open = stack.popLast() else { continue }
+                guard var open = stack.popLast() else { continue }
                 let value: JSON
-                switch open.frame {
-                case .sequence(let items):
-                    value = .array(items)
-                case .mapping(var fields, _, let merges, _, _, _, _):
-                    var merged: [String: JSON] = [:]
-                    for m in merges { for (k, v) in m where merged[k] == nil { merged[k] = v } }
-                    for (k, v) in merged where fields[k] == nil { fields[k] = v }
-                    value = .object(fields)
+                if open.isMapping {
+                    if !open.merges.isEmpty {
+                        var merged: [String: JSON] = [:]
+                        for m in open.merges { for (k, v) in m where merged[k] == nil { merged[k] = v } }
+                        for (k, v) in merged where open.fields[k] == nil { open.fields[k] = v }
+                    }
+                    value = .object(open.fields)
+                } else {
+                    value = .array(open.items)
                 }
                 if let a = open.anchor { anchors[a] = (value, max(nodes - open.nodesAtStart, 1)) }
                 try complete(value, line: line, column: column)
