@@ -102,4 +102,35 @@ import Testing
         let unserved = Self.objects(crd + "apiVersion: example.com/v1alpha1\nkind: Thing\nmetadata: {name: t}\n")
         #expect(try SchemaCheck.validate(unserved, options: SchemaOptions()).first?.message.hasPrefix("no schema for Thing example.com/v1alpha1") == true)
     }
+
+    @Test func clusterOpenAPIDocumentsTakePrecedence() throws {
+        // The shape of a cluster's /openapi/v3/apis/example.io/v1 document, trimmed.
+        let doc = try JSONParser.parse(#"""
+            {"openapi": "3.0.0", "components": {"schemas": {
+              "io.example.v1.Gizmo": {
+                "type": "object", "required": ["spec"],
+                "x-kubernetes-group-version-kind": [{"group": "example.io", "version": "v1", "kind": "Gizmo"}],
+                "properties": {
+                  "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                  "metadata": {"allOf": [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}]},
+                  "spec": {"allOf": [{"$ref": "#/components/schemas/io.example.v1.GizmoSpec"}]}}},
+              "io.example.v1.GizmoSpec": {"type": "object", "properties": {
+                "port": {"allOf": [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString"}]},
+                "cpu": {"allOf": [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity"}]},
+                "replicas": {"type": "integer", "format": "int32"}}},
+              "io.k8s.apimachinery.pkg.util.intstr.IntOrString": {"type": "string", "format": "int-or-string"},
+              "io.k8s.apimachinery.pkg.api.resource.Quantity": {"type": "string"},
+              "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": {"type": "object", "properties": {"name": {"type": "string"}}}
+            }}}
+            """#)
+        let options = SchemaOptions(strict: true, clusterOpenAPI: [doc])
+        let good = Self.objects("apiVersion: example.io/v1\nkind: Gizmo\nmetadata: {name: g}\nspec: {port: 80, cpu: 1, replicas: null}\n")
+        #expect(try SchemaCheck.validate(good, options: options).isEmpty)
+        let bad = Self.objects("apiVersion: example.io/v1\nkind: Gizmo\nmetadata: {name: g, lables: {}}\nspec: {port: true, replicas: \"2\"}\n")
+        #expect(try SchemaCheck.validate(bad, options: options).map(\.message).sorted() == [
+            "metadata.lables: unknown field \"lables\"",
+            "spec.port: expected string or integer, got boolean true",
+            "spec.replicas: expected integer, got string \"2\"",
+        ])
+    }
 }

@@ -97,7 +97,11 @@ struct SchemaArena: Sendable {
 /// CRD's OpenAPI v3 structural schema (nullable, x-kubernetes-int-or-string, ...).
 enum SchemaDialect: Sendable {
     case jsonSchema
+    /// A CRD's structural schema.
     case openAPI
+    /// A cluster's /openapi/v3 documents: `format: int-or-string`, and null accepted wherever a
+    /// type is given (the API server decodes a null field as unset).
+    case clusterOpenAPI
 }
 
 /// Turns JSON schema documents into `SchemaNode`s, resolving `$ref` through a callback so
@@ -137,6 +141,11 @@ struct SchemaCompiler {
         if dialect == .openAPI {
             if s["x-kubernetes-int-or-string"]?.boolValue == true { n.types = [.integer, .string] }
             if s["nullable"]?.boolValue == true, !n.types.isEmpty { n.types.insert(.null) }
+        } else if dialect == .clusterOpenAPI {
+            if s["x-kubernetes-int-or-string"]?.boolValue == true || s["format"]?.stringValue == "int-or-string" {
+                n.types = [.integer, .string]
+            }
+            if !n.types.isEmpty { n.types.insert(.null) }
         }
         if n.types.contains(.number) { n.types.insert(.integer) }
         var properties = s["properties"]?.objectValue

@@ -3,7 +3,7 @@ import KubeClient
 
 /// Where the schema of a kind came from, for messages.
 enum SchemaOrigin: Sendable {
-    case bundle(String), file(String), crd(String)
+    case bundle(String), file(String), crd(String), cluster
 }
 
 /// The answer for one apiVersion/kind: a compiled root schema, or why there is none.
@@ -23,6 +23,8 @@ struct SchemaCatalog {
     private let bundleVersion: SchemaBundle.Version?
     private let bundle: SchemaBundle?
     private let files = SchemaFileReader()
+    /// apiVersion|kind → (document, schema name) from the cluster's OpenAPI documents.
+    private var clusterKinds: [String: (doc: Int, name: String)] = [:]
     let kubernetesVersion: String
 
     init(options: SchemaOptions) throws(SchemaError) {
@@ -45,7 +47,33 @@ struct SchemaCatalog {
         let files = self.files
         let bundle = self.bundle
         let version = self.bundleVersion
+        var clusterSchemas: [[String: JSON]] = []
+        for (i, doc) in options.clusterOpenAPI.enumerated() {
+            let schemas = doc[path: ["components", "schemas"]]?.objectValue ?? [:]
+            clusterSchemas.append(schemas)
+            for (name, schema) in schemas {
+                for gvk in schema["x-kubernetes-group-version-kind"]?.arrayValue ?? [] {
+                    guard let v = gvk["version"]?.stringValue, let k = gvk["kind"]?.stringValue else { continue }
+                    let g = gvk["group"]?.stringValue ?? ""
+                    clusterKinds["\(g.isEmpty ? v : g + "/" + v)|\(k)"] = (i, name)
+                }
+            }
+        }
+        let cluster = clusterSchemas
         compiler = SchemaCompiler(arena: SchemaArena(), strict: options.strict) { ref in
+            // Cluster documents refer to `#/components/schemas/NAME` inside themselves; their
+            // schemas are compiled with a `cluster:DOC:` prefix on every reference.
+            if ref.hasPrefix("cluster:") {
+                let parts = ref.split(separator: ":", maxSplits: 2)
+                guard parts.count == 3, let doc = Int(parts[1]), doc < cluster.count else { return nil }
+                let name = String(parts[2].split(separator: "/").last ?? "")
+                // Quantity is a string in the API's OpenAPI, but manifests write `cpu: 1` too.
+                if name == "io.k8s.apimachinery.pkg.api.resource.Quantity" {
+                    return (ref, ["type": ["string", "number"]])
+                }
+                guard let schema = cluster[doc][name] else { return nil }
+                return (ref, Self.prefixRefs(schema, doc: doc))
+            }
             // Bundle schemas name definitions by bare name; files' refs are absolute `file#pointer`.
             guard ref.contains("#") else {
                 guard let bundle, let idx = version?.definitions[ref] else { return nil }
@@ -89,6 +117,10 @@ struct SchemaCatalog {
             let root = compiler.compile(crd.schema, dialect: .openAPI, root: true)
             return .found(root, .crd(crd.source))
         }
+        if let (doc, name) = clusterKinds["\(apiVersion)|\(kind)"] {
+            let root = compiler.compile(["$ref": .string("cluster:\(doc):\(name)")], dialect: .clusterOpenAPI)
+            return .found(root, .cluster)
+        }
         let locations = options.schemaLocations.isEmpty ? ["default"] : options.schemaLocations
         var tried: [String] = []
         for location in locations {
@@ -109,5 +141,19 @@ struct SchemaCatalog {
         }
         let crdHint = apiVersion.contains(".") ? "; for a custom resource, pass its CustomResourceDefinition too (or the chart's crds/)" : ""
         return .missing("no schema for \(kind) \(apiVersion) (looked in \(tried.joined(separator: ", ")))\(crdHint); check apiVersion and kind, or pass --ignore-missing-schemas to skip such objects")
+    }
+
+    /// `#/components/schemas/X` → `cluster:DOC:X`, so the resolver knows which document.
+    static func prefixRefs(_ s: JSON, doc: Int) -> JSON {
+        switch s {
+        case .object(var o):
+            for (k, v) in o { o[k] = prefixRefs(v, doc: doc) }
+            if let r = o["$ref"]?.stringValue, r.hasPrefix("#/components/schemas/") {
+                o["$ref"] = .string("cluster:\(doc):" + r.dropFirst("#/components/schemas/".count))
+            }
+            return .object(o)
+        case .array(let a): return .array(a.map { prefixRefs($0, doc: doc) })
+        default: return s
+        }
     }
 }

@@ -11,13 +11,17 @@ public struct SchemaOptions: Sendable {
     public var ignoreMissingSchemas: Bool
     /// kubeconform-style locations tried in order; `default` is the bundle. Empty = the bundle.
     public var schemaLocations: [String]
+    /// The group-version documents of a cluster's `/openapi/v3` (what `--from-cluster` fetches);
+    /// their kinds take precedence over the bundle and the locations.
+    public var clusterOpenAPI: [JSON]
 
     public init(kubernetesVersion: String? = nil, strict: Bool = false, ignoreMissingSchemas: Bool = false,
-                schemaLocations: [String] = []) {
+                schemaLocations: [String] = [], clusterOpenAPI: [JSON] = []) {
         self.kubernetesVersion = kubernetesVersion
         self.strict = strict
         self.ignoreMissingSchemas = ignoreMissingSchemas
         self.schemaLocations = schemaLocations
+        self.clusterOpenAPI = clusterOpenAPI
     }
 }
 
