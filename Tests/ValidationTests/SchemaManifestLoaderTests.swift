@@ -154,3 +154,12 @@ import Testing
         #expect(r.errors.first?.message.contains("refusing to load it") == true)
     }
 }
+
+@Test func documentsBuiltInCodeValidateWithoutSourceText() throws {
+    let d = ManifestDocument(object: ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "s"], "spec": ["ports": [["port": "x"]]]],
+                             file: "cluster")
+    #expect(d.ref?.display == "Service/s")
+    let f = try SchemaCheck.validate([d], options: SchemaOptions())
+    #expect(f.map(\.message) == ["spec.ports[0].port: expected integer, got string \"x\""])
+    #expect(f.first?.location == SourceLocation(file: "cluster", line: 0, column: 0))
+}

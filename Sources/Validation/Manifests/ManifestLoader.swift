@@ -19,6 +19,34 @@ public struct ManifestDocument: Sendable {
     public var duplicateKeys: [DuplicateKey]
     let source: DocumentSource
 
+    /// An object that did not come from YAML text (built in code, or from a cluster);
+    /// field locations all point at `line`.
+    public init(object: JSON, file: String, line: Int = 0) {
+        self.file = file
+        self.index = 0
+        self.listIndex = nil
+        self.startLine = line
+        self.endLine = line
+        self.object = object
+        self.ref = ManifestLoader.objectRef(object)
+        self.duplicateKeys = []
+        let empty = FileText(text: "", lines: LineIndex(""))
+        self.source = DocumentSource(text: empty, startLine: 0, endLine: 0, prefix: [])
+    }
+
+    init(file: String, index: Int, listIndex: Int?, startLine: Int, endLine: Int, object: JSON, ref: ObjectRef?,
+         duplicateKeys: [DuplicateKey], source: DocumentSource) {
+        self.file = file
+        self.index = index
+        self.listIndex = listIndex
+        self.startLine = startLine
+        self.endLine = endLine
+        self.object = object
+        self.ref = ref
+        self.duplicateKeys = duplicateKeys
+        self.source = source
+    }
+
     /// Where the object as a whole is, for findings about the object.
     public var location: SourceLocation {
         SourceLocation(file: file, line: startLine, column: 1, endLine: endLine)
@@ -303,6 +331,7 @@ struct DocumentSource: Sendable {
     let prefix: [PathComponent]
 
     func position(of path: JSONPath) -> (line: Int, column: Int) {
+        guard startLine > 0, startLine <= text.lines.count else { return (startLine, 0) }
         let u = text.text.utf8
         let s = text.lines.starts[startLine - 1]
         let e = endLine < text.lines.starts.count ? text.lines.starts[endLine] : u.count
