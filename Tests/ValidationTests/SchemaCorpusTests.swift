@@ -38,10 +38,10 @@ import Testing
         return all.filter { $0.hasSuffix(".yaml") }.sorted().map { dir + "/" + $0 }
     }
 
-    static func runOracle(_ files: [String]) throws -> [String: Oracle] {
+    static func runOracle(_ files: [String], version: String) throws -> [String: Oracle] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repo.appendingPathComponent("scripts/validate-oracle.py").path] + files
+        p.arguments = ["python3", repo.appendingPathComponent("scripts/validate-oracle.py").path, "--kubernetes-version", version] + files
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -56,10 +56,12 @@ import Testing
         return results
     }
 
-    @Test func verdictsMatchKubernetesValidateOnTheCorpus() throws {
+    /// The default (newest) version, and an older one to check the bundle's version choice.
+    @Test(arguments: ["1.37", "1.29"])
+    func verdictsMatchKubernetesValidateOnTheCorpus(version: String) throws {
         let files = Self.corpusFiles()
         #expect(files.count >= 200, "corpus has \(files.count) files")
-        let oracle = try Self.runOracle(files)
+        let oracle = try Self.runOracle(files, version: version)
         #expect(oracle.count == files.count)
         var counts: [String: Int] = [:]
         for file in files {
@@ -67,7 +69,7 @@ import Testing
             counts[ref.verdict, default: 0] += 1
             let loaded = ManifestLoader.load(text: try String(contentsOfFile: file, encoding: .utf8), file: file)
             #expect(loaded.errors.isEmpty, "\(file): \(loaded.errors)")
-            let findings = try SchemaCheck.validate(loaded.documents, options: SchemaOptions(strict: ref.strict))
+            let findings = try SchemaCheck.validate(loaded.documents, options: SchemaOptions(kubernetesVersion: version, strict: ref.strict))
             let name = file.dropFirst(Self.root.path.count + 1)
             let ours = findings.map { "\($0.location.line): \($0.message)" }.joined(separator: "\n    ")
             switch ref.verdict {
