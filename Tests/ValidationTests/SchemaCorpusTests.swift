@@ -68,6 +68,11 @@ import Testing
             guard let ref = oracle[file] else { continue }
             counts[ref.verdict, default: 0] += 1
             let loaded = ManifestLoader.load(text: try String(contentsOfFile: file, encoding: .utf8), file: file)
+            if ref.verdict == "error" {
+                // kubernetes-validate cannot read the file; we report where and why.
+                #expect(loaded.errors.contains { $0.line > 0 && $0.file == file }, "\(file): \(loaded.errors)")
+                continue
+            }
             #expect(loaded.errors.isEmpty, "\(file): \(loaded.errors)")
             let findings = try SchemaCheck.validate(loaded.documents, options: SchemaOptions(kubernetesVersion: version, strict: ref.strict))
             let name = file.dropFirst(Self.root.path.count + 1)
