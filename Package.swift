@@ -49,7 +49,11 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Validation", dependencies: ["ChartRender", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Validation",
+            dependencies: ["ChartRender", "KubeClient", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Schema/Bundle")]
+        ),
         .target(
             name: "Releases",
             dependencies: [
@@ -73,7 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation"], exclude: ["ReportData"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),

@@ -1,0 +1,166 @@
+import ArgumentParser
+import ChartRender
+import Foundation
+import Validation
+
+/// `tarsctl validate`: schema validation of manifests (files, directories, stdin) or of a
+/// rendered chart, offline, against the bundled Kubernetes schemas.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check Kubernetes manifests or a rendered chart against the Kubernetes OpenAPI schemas.",
+        discussion: "Exit codes: 0 every object is valid, 3 problems were found, 1 a file could not be read, 2 usage error."
+    )
+
+    @Argument(help: "Manifest files or directories (*.yaml, *.yml, *.json); '-' reads stdin.")
+    var paths: [String] = []
+    @Option(name: .customLong("chart"), help: "Render this chart (directory or .tgz) and validate its manifests and crds/.")
+    var chart: String?
+    @OptionGroup var valuesOptions: ValuesOptions
+    @Option(name: [.short, .long], help: "Namespace of the release (with --chart).") var namespace = "default"
+    @Option(name: .customLong("release-name"), help: "Release name (with --chart).") var releaseName = "release-name"
+    @Option(name: [.customLong("kubernetes-version"), .customLong("kube-version")],
+            help: "Kubernetes version whose schemas apply, e.g. 1.32 (default: the newest bundled).")
+    var kubernetesVersion: String?
+    @Option(name: .customLong("schema-location"),
+            help: "Schema directory or path template ({{ .NormalizedKubernetesVersion }}, {{ .ResourceKind }}, {{ .KindSuffix }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .StrictSuffix }}); repeatable; 'default' is the bundle.")
+    var schemaLocations: [String] = []
+    @Flag(name: .customLong("strict"), help: "Reject unknown fields.") var strict = false
+    @Flag(name: .customLong("ignore-missing-schemas"), help: "Skip objects whose kind has no schema instead of failing.")
+    var ignoreMissingSchemas = false
+    @Option(name: [.short, .customLong("output")], help: "Output format: text or json.") var output = "text"
+
+    func validate() throws {
+        if paths.isEmpty && chart == nil { throw ValidationError("give manifest files, directories or '-', or --chart CHART") }
+        if !paths.isEmpty && chart != nil { throw ValidationError("give either manifest files or --chart, not both") }
+        if !["text", "json"].contains(output) { throw ValidationError("--output \(output): use text or json") }
+        if let v = kubernetesVersion, KubernetesVersion(v) == nil {
+            throw ValidationError("--kubernetes-version \(v): use MAJOR.MINOR[.PATCH], e.g. 1.32 or v1.32.3")
+        }
+    }
+
+    func run() throws {
+        var documents: [ManifestDocument] = []
+        var crds: [ManifestDocument] = []
+        var findings: [Finding] = []
+        var files = 0
+        if let chart {
+            let input = try renderChart(chart)
+            for (name, text) in input.rendered {
+                let r = ManifestLoader.load(text: text, file: name)
+                documents += r.documents
+                findings += r.errors.map(Self.finding)
+                files += 1
+            }
+            for (name, data) in input.crds {
+                let r = ManifestLoader.load(data: data, file: name)
+                crds += r.documents
+                findings += r.errors.map(Self.finding)
+            }
+        } else {
+            for loaded in ManifestLoader.load(paths: try expand(paths)) {
+                let r: ManifestLoadResult
+                switch loaded {
+                case .success(let ok): r = ok
+                case .failure(let error): throw CLIInput.InputError(description: "\(error.description); check the path")
+                }
+                documents += r.documents
+                findings += r.errors.map(Self.finding)
+                files += 1
+            }
+        }
+        let options = SchemaOptions(kubernetesVersion: kubernetesVersion, strict: strict,
+                                    ignoreMissingSchemas: ignoreMissingSchemas, schemaLocations: schemaLocations)
+        do {
+            findings += try SchemaCheck.validate(documents, crds: crds, options: options)
+        } catch {
+            throw CLIInput.InputError(description: error.description)
+        }
+        findings.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
+        let report = output == "json"
+            ? Self.json(findings, objects: documents.count, files: files)
+            : Self.text(findings, objects: documents.count, files: files)
+        FileHandle.standardOutput.write(Data(report.utf8))
+        if findings.contains(where: { $0.severity == .error }) { Foundation.exit(3) }
+    }
+
+    static func finding(_ e: ManifestError) -> Finding {
+        Finding(ruleID: "yaml", severity: .error, message: e.message, location: e.location)
+    }
+
+    static func text(_ findings: [Finding], objects: Int, files: Int) -> String {
+        var out = ""
+        for f in findings {
+            let loc = f.location.line > 0 ? "\(f.location.file):\(f.location.line):\(max(f.location.column, 1))" : f.location.file
+            let obj = f.object.map { "\($0.display): " } ?? ""
+            out += "\(loc): \(f.severity.rawValue): \(obj)\(f.message) [\(f.ruleID)]\n"
+        }
+        let errors = findings.filter { $0.severity == .error }.count
+        out += "\(objects) object\(objects == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"): "
+        out += errors == 0 ? "all valid\n" : "\(errors) problem\(errors == 1 ? "" : "s")\n"
+        return out
+    }
+
+    static func json(_ findings: [Finding], objects: Int, files: Int) -> String {
+        struct Report: Encodable {
+            var objects: Int
+            var files: Int
+            var valid: Bool
+            var findings: [Finding]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let report = Report(objects: objects, files: files, valid: !findings.contains { $0.severity == .error }, findings: findings)
+        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Directories expand to their YAML and JSON files, sorted, recursively.
+    private func expand(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        for p in paths {
+            var isDir: ObjCBool = false
+            if p != "-", FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+                guard let e = FileManager.default.enumerator(atPath: p) else {
+                    throw CLIInput.InputError(description: "\(p): cannot list the directory")
+                }
+                var found: [String] = []
+                while let rel = e.nextObject() as? String {
+                    if rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") || rel.hasSuffix(".json") {
+                        found.append((p as NSString).appendingPathComponent(rel))
+                    }
+                }
+                out += found.sorted()
+            } else {
+                out.append(p)
+            }
+        }
+        return out
+    }
+
+    /// Renders the chart like `tarsctl template` and collects crds/ of the chart and its subcharts.
+    private func renderChart(_ path: String) throws -> (rendered: [(String, String)], crds: [(String, Data)]) {
+        var options = RenderOptions()
+        options.releaseName = releaseName
+        options.namespace = namespace
+        if let kv = kubernetesVersion {
+            let plain = kv.hasPrefix("v") ? String(kv.dropFirst()) : kv
+            options.capabilities = Capabilities(kubeVersion: plain.split(separator: ".").count == 2 ? plain + ".0" : plain)
+        }
+        options.userValues = try valuesOptions.userValues()
+        let loaded = try Chart.load(path: path)
+        let renderOptions = options
+        let files = try LargeStack.run { try ChartRenderer.render(loaded, options: renderOptions) }
+        let rendered = files.filter { !$0.key.hasSuffix("NOTES.txt") && !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var crds: [(String, Data)] = []
+        func collect(_ c: Chart, prefix: String) {
+            for (name, bytes) in c.files.sorted(by: { $0.key < $1.key }) where name.hasPrefix("crds/")
+                && (name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")) {
+                crds.append(("\(prefix)\(name)", Data(bytes)))
+            }
+            for sub in c.subcharts { collect(sub, prefix: "\(prefix)charts/\(sub.name)/") }
+        }
+        collect(loaded, prefix: "\(loaded.name)/")
+        return (rendered, crds)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+/// `tarsctl validate` as a CI job runs it: exit codes 0/1/2/3 and messages with file:line.
+@Suite struct ValidateCommandTests {
+    static func scratch(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return dir
+    }
+
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                ports:
+                - containerPort: 80
+
+        """
+
+    @Test func validManifestsExitZero() throws {
+        let dir = try Self.scratch(["a.yaml": Self.deployment, "sub/b.yml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"])
+        let r = try CLI.run(["validate", dir.path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout == "2 objects in 2 files: all valid\n")
+    }
+
+    @Test func schemaProblemsExitThreeWithPathAndLine() throws {
+        let bad = Self.deployment.replacingOccurrences(of: "containerPort: 80", with: "containerPort: \"80\"\n          protocl: TCP")
+        let dir = try Self.scratch(["d.yaml": bad])
+        let file = dir.appendingPathComponent("d.yaml").path
+        let r = try CLI.run(["validate", file])
+        #expect(r.status == 3)
+        #expect(r.stdout == """
+            \(file):17:11: error: Deployment/web: spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string "80" [schema]
+            1 object in 1 file: 1 problem
+
+            """)
+        let strict = try CLI.run(["validate", "--strict", file])
+        #expect(strict.status == 3)
+        #expect(strict.stdout.contains("\(file):18:11: error: Deployment/web: spec.template.spec.containers[0].ports[0].protocl: unknown field \"protocl\" (did you mean \"protocol\"?) [schema]"))
+        let json = try CLI.run(["validate", "-o", "json", file])
+        #expect(json.status == 3)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let findings = parsed?["findings"] as? [[String: Any]]
+        #expect(findings?.first?["path"] as? String == "spec.template.spec.containers[0].ports[0].containerPort")
+        #expect((findings?.first?["location"] as? [String: Any])?["line"] as? Int == 17)
+    }
+
+    @Test func brokenYAMLIsAnErrorWithFileLineAndColumn() throws {
+        let dir = try Self.scratch(["broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: indent\n"])
+        let file = dir.appendingPathComponent("broken.yaml").path
+        let r = try CLI.run(["validate", file])
+        #expect(r.status == 3)
+        #expect(r.stdout.hasPrefix("\(file):5:"), "\(r.stdout)")
+        #expect(r.stdout.contains("error: invalid YAML: mapping values are not allowed in this context"))
+    }
+
+    @Test func aDocumentThatIsAListIsAnError() throws {
+        let dir = try Self.scratch(["list.yaml": "- apiVersion: v1\n  kind: ConfigMap\n"])
+        let file = dir.appendingPathComponent("list.yaml").path
+        let r = try CLI.run(["validate", file])
+        #expect(r.status == 3)
+        #expect(r.stdout.hasPrefix("\(file):1:1: error: document 1 is a list, not a mapping"), "\(r.stdout)")
+    }
+
+    @Test func binaryGarbageAndNonUTF8AreErrors() throws {
+        let dir = try Self.scratch([:])
+        let bin = dir.appendingPathComponent("garbage.yaml")
+        var bytes: [UInt8] = Array("apiVersion: v1\n".utf8)
+        var x: UInt32 = 12345
+        for _ in 0..<4096 { x = x &* 1_103_515_245 &+ 12345; bytes.append(UInt8(truncatingIfNeeded: x >> 16)) }
+        try Data(bytes).write(to: bin)
+        let r = try CLI.run(["validate", bin.path])
+        #expect(r.status == 3)
+        #expect(r.stdout.range(of: #"^\#(bin.path):2:\d+: error: (binary data|invalid UTF-8) \(byte 0x[0-9A-F]{2}\) at byte offset \d+"#,
+                                options: .regularExpression) != nil, "\(r.stdout)")
+        let latin1 = dir.appendingPathComponent("latin1.yaml")
+        try Data(Array("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf".utf8) + [0xE9, 0x7D, 0x0A]).write(to: latin1)
+        let l = try CLI.run(["validate", latin1.path])
+        #expect(l.status == 3)
+        #expect(l.stdout.hasPrefix("\(latin1.path):3:21: error: invalid UTF-8 (byte 0xE9)"), "\(l.stdout)")
+    }
+
+    @Test func unknownAPIVersionNamesItAndTheFlag() throws {
+        let dir = try Self.scratch(["u.yaml": Self.deployment.replacingOccurrences(of: "apps/v1", with: "apps/v2")])
+        let file = dir.appendingPathComponent("u.yaml").path
+        let r = try CLI.run(["validate", file])
+        #expect(r.status == 3)
+        #expect(r.stdout.hasPrefix("\(file):2:1: error: Deployment/web: no schema for Deployment apps/v2 (looked in the bundled Kubernetes 1.37.0 schemas)"), "\(r.stdout)")
+        #expect(r.stdout.contains("--ignore-missing-schemas"))
+        let ignored = try CLI.run(["validate", "--ignore-missing-schemas", file])
+        #expect(ignored.status == 0)
+    }
+
+    @Test func aFiftyMegabyteFileIsReadWithoutCrashing() throws {
+        let dir = try Self.scratch([:])
+        let file = dir.appendingPathComponent("big.yaml")
+        let one = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  blob: \"\(String(repeating: "x", count: 1000))\"\n---\n"
+        var text = String(repeating: one, count: 50 * 1024 * 1024 / one.utf8.count + 1)
+        text += "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: last\ndata:\n  n: 1\n"
+        try Data(text.utf8).write(to: file)
+        let start = Date()
+        let r = try CLI.run(["validate", file.path])
+        #expect(Date().timeIntervalSince(start) < 120)
+        #expect(r.status == 3)
+        let lines = r.stdout.split(separator: "\n")
+        let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(lines.first == "\(file.path):\(lastLine):3: error: ConfigMap/last: data.n: expected string, got integer 1 [schema]")
+        #expect(lines.last?.hasSuffix("objects in 1 file: 1 problem") == true)
+    }
+
+    @Test func stdinAndUsageErrors() throws {
+        let r = try CLI.run(["validate", "-"], stdin: "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n  - port: http\n")
+        #expect(r.status == 3)
+        #expect(r.stdout.hasPrefix("-:6:5: error: Service/s: spec.ports[0].port: expected integer, got string \"http\""), "\(r.stdout)")
+        #expect(try CLI.run(["validate"]).status == 2)
+        #expect(try CLI.run(["validate", "--kubernetes-version", "one", "-"]).status == 2)
+        #expect(try CLI.run(["validate", "-o", "xml", "-"]).status == 2)
+        let missing = try CLI.run(["validate", "/nonexistent/x.yaml"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent/x.yaml: no such file"))
+        let future = try CLI.run(["validate", "--kubernetes-version", "1.99", "-"], stdin: "")
+        #expect(future.status == 1)
+        #expect(future.stderr.contains("newer than the bundled schemas (1.25–1.37)"), "\(future.stderr)")
+    }
+
+    @Test func olderKubernetesVersionsUseTheirSchemas() throws {
+        // flowcontrol.apiserver.k8s.io/v1beta3 was served until 1.31, so 1.29 knows it and 1.37 does not.
+        let fc = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: PriorityLevelConfiguration\nmetadata: {name: p}\nspec: {type: Exempt}\n"
+        #expect(try CLI.run(["validate", "--kubernetes-version", "1.29", "-"], stdin: fc).status == 0)
+        #expect(try CLI.run(["validate", "--kubernetes-version", "v1.37.2", "-"], stdin: fc).status == 3)
+    }
+
+    @Test func chartCRDsValidateCustomResources() throws {
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {kind: Widget, plural: widgets}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        required: [size]
+                        properties:
+                          size: {type: integer, maximum: 10}
+                          port: {x-kubernetes-int-or-string: true}
+
+            """
+        let dir = try Self.scratch([
+            "chart/Chart.yaml": "apiVersion: v2\nname: widgets\nversion: 0.1.0\n",
+            "chart/values.yaml": "size: 3\n",
+            "chart/crds/widget.yaml": crd,
+            "chart/templates/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: {{ .Values.size }}\n  port: http\n",
+        ])
+        let chart = dir.appendingPathComponent("chart").path
+        let ok = try CLI.run(["validate", "--chart", chart])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        let bad = try CLI.run(["validate", "--chart", chart, "--set", "size=11"])
+        #expect(bad.status == 3)
+        #expect(bad.stdout.hasPrefix("widgets/templates/widget.yaml:6:3: error: Widget/w: spec.size: must be at most 10, got 11 [schema]"), "\(bad.stdout)")
+        // Without the CRD the custom resource has no schema.
+        try FileManager.default.removeItem(atPath: chart + "/crds")
+        let none = try CLI.run(["validate", "--chart", chart])
+        #expect(none.status == 3)
+        #expect(none.stdout.contains("no schema for Widget example.com/v1"))
+    }
+}
