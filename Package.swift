@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["SecurityFixtures"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),
