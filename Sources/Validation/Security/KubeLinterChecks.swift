@@ -18,7 +18,23 @@ struct CheckContext {
     let pod: PodSpecView?
     let index: ObjectIndex
     let skip: (String) -> Bool
-    var findings: [Finding]
+    var findings: [Finding] = []
+    /// Init and regular containers of the pod spec, collected once per object.
+    let containers: [(name: String, path: ContainerPath, c: [String: JSON])]
+
+    init(item: ScannedObject, pod: PodSpecView?, index: ObjectIndex, skip: @escaping (String) -> Bool) {
+        self.item = item
+        self.pod = pod
+        self.index = index
+        self.skip = skip
+        var containers: [(name: String, path: ContainerPath, c: [String: JSON])] = []
+        if let pod {
+            pod.forEachContainer(includeEphemeral: false) { list, i, c in
+                containers.append((c["name"]?.stringValue ?? "#\(i)", ContainerPath(pod: pod.path, list: list, index: i), c))
+            }
+        }
+        self.containers = containers
+    }
 
     var kind: String { item.ref.kind }
 
@@ -28,16 +44,14 @@ struct CheckContext {
                                 message: "\(item.ref.display): \(message)",
                                 location: item.location, object: item.ref, path: path))
     }
+}
 
-    /// Init and regular containers of the pod spec: display name, JSON path, content.
-    var containers: [(name: String, path: String, c: [String: JSON])] {
-        guard let pod else { return [] }
-        var out: [(name: String, path: String, c: [String: JSON])] = []
-        pod.forEachContainer(includeEphemeral: false) { list, i, c in
-            out.append((c["name"]?.stringValue ?? "#\(i)", pod.containerPath(list, i), c))
-        }
-        return out
-    }
+/// A container's JSON path, spelled out only when a finding needs it.
+struct ContainerPath: CustomStringConvertible {
+    let pod: String
+    let list: String
+    let index: Int
+    var description: String { "\(pod).\(list)[\(index)]" }
 }
 
 /// The objects of one run, grouped the way cross-object checks look them up.

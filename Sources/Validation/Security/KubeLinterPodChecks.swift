@@ -31,12 +31,10 @@ enum PodChecks {
             enabledByDefaultInKubeLinter: true
         ) { ctx in
             for (name, path, c) in ctx.containers {
-                let add = KubesecRules.capabilities(c, "add")
-                let drop = KubesecRules.capabilities(c, "drop")
-                if add.contains("NET_RAW") || add.contains("ALL") {
+                if KubesecRules.hasCapability(c, "add", "NET_RAW") || KubesecRules.hasCapability(c, "add", "ALL") {
                     ctx.report("drop-net-raw-capability", "container \"\(name)\" adds the NET_RAW capability",
                                path: "\(path).securityContext.capabilities.add")
-                } else if !drop.contains("NET_RAW") && !drop.contains("ALL") {
+                } else if !KubesecRules.hasCapability(c, "drop", "NET_RAW") && !KubesecRules.hasCapability(c, "drop", "ALL") {
                     ctx.report("drop-net-raw-capability", "container \"\(name)\" does not drop the NET_RAW capability",
                                path: "\(path).securityContext.capabilities.drop")
                 }
@@ -119,7 +117,7 @@ enum PodChecks {
                 } else if sc?["privileged"]?.isTrue == true {
                     ctx.report("privilege-escalation-container", "container \"\(name)\" is privileged and so allows privilege escalation",
                                path: "\(path).securityContext.privileged")
-                } else if KubesecRules.capabilities(c, "add").contains("SYS_ADMIN") {
+                } else if KubesecRules.hasCapability(c, "add", "SYS_ADMIN") {
                     ctx.report("privilege-escalation-container", "container \"\(name)\" adds SYS_ADMIN and so allows privilege escalation",
                                path: "\(path).securityContext.capabilities.add")
                 }

@@ -77,17 +77,17 @@ enum KubesecRules {
         KubesecRule("CapSysAdmin", "containers[] .securityContext .capabilities .add == SYS_ADMIN",
                     "CAP_SYS_ADMIN is the most privileged capability and should always be avoided",
                     points: -30) { _, pod in
-            pod?.anyContainer { capabilities($0, "add").contains("SYS_ADMIN") } == true
+            pod?.anyContainer { hasCapability($0, "add", "SYS_ADMIN") } == true
         },
         KubesecRule("CapDropAny", "containers[] .securityContext .capabilities .drop",
                     "Reducing kernel capabilities available to a container limits its attack surface",
                     points: 1) { _, pod in
-            pod?.anyContainer { !capabilities($0, "drop").isEmpty } == true
+            pod?.anyContainer { hasCapabilities($0, "drop") } == true
         },
         KubesecRule("CapDropAll", "containers[] .securityContext .capabilities .drop | index(\"ALL\")",
                     "Drop all capabilities and add only those required to reduce syscall attack surface",
                     points: 1) { _, pod in
-            pod?.anyContainer { capabilities($0, "drop").contains("ALL") } == true
+            pod?.anyContainer { hasCapability($0, "drop", "ALL") } == true
         },
         KubesecRule("DockerSock", "volumes[] .hostPath .path == /var/run/docker.sock",
                     "Mounting the docker.socket leaks information about other containers and can allow container breakout",
@@ -215,13 +215,33 @@ enum KubesecRules {
 
     static func profileType(_ profile: JSON) -> String? { profile["type"]?.stringValue }
 
-    /// Capability names in a container's add or drop list, upper-cased, without `CAP_`.
-    static func capabilities(_ c: [String: JSON], _ list: String) -> [String] {
-        (c[path: "securityContext", "capabilities", list]?.arrayValue ?? []).compactMap {
-            guard var s = $0.stringValue?.uppercased() else { return nil }
-            if s.hasPrefix("CAP_") { s.removeFirst(4) }
-            return s
+    /// Whether a container's capabilities `list` (add or drop) names `capability` (upper-case,
+    /// without `CAP_`); names compare case-insensitively, with or without the `CAP_` prefix.
+    static func hasCapability(_ c: [String: JSON], _ list: String, _ capability: String) -> Bool {
+        guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
+        for item in items {
+            guard case .string(let s) = item else { continue }
+            if capabilityName(s, equals: capability) { return true }
         }
+        return false
+    }
+
+    /// Whether the container's capabilities `list` is a non-empty list.
+    static func hasCapabilities(_ c: [String: JSON], _ list: String) -> Bool {
+        guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
+        return !items.isEmpty
+    }
+
+    private static func capabilityName(_ s: String, equals name: String) -> Bool {
+        var u = s.utf8[...]
+        if u.count == name.utf8.count + 4, u.prefix(4).elementsEqual("CAP_".utf8, by: asciiCaseInsensitive) {
+            u = u.dropFirst(4)
+        }
+        return u.elementsEqual(name.utf8, by: asciiCaseInsensitive)
+    }
+
+    private static func asciiCaseInsensitive(_ a: UInt8, _ b: UInt8) -> Bool {
+        a == b || (a >= 97 && a <= 122 && a - 32 == b) || (b >= 97 && b <= 122 && b - 32 == a)
     }
 
     static func resource(_ pod: PodSpecView?, _ kind: String, _ name: String) -> Bool {

@@ -5,10 +5,9 @@ import KubeClient
 enum KubesecScorer {
     /// nil when no kubesec rule applies to the object's kind (such objects have no score and are
     /// never "failed").
-    static func score(_ item: ScannedObject, skip: (String) -> Bool) -> WorkloadScore? {
+    static func score(_ item: ScannedObject, pod: PodSpecView?, skip: (String) -> Bool) -> WorkloadScore? {
         let kind = item.ref.kind
         guard KubesecRules.scoredKinds.contains(kind) else { return nil }
-        let pod = PodSpecView(kind: kind, object: item.object)
         var score = 0
         var critical: [KubesecRuleResult] = []
         var passed: [KubesecRuleResult] = []

@@ -47,14 +47,16 @@ struct PodSpecView {
         }
     }
 
+    static let allLists = ["initContainers", "containers", "ephemeralContainers"]
+    static let linterLists = ["initContainers", "containers"]
+
     var podSecurityContext: [String: JSON]? { spec["securityContext"]?.objectValue }
 
     /// Containers in kubesec's order: init containers, containers, ephemeral containers.
     /// `includeEphemeral` is false for kube-linter, which looks at init and regular containers.
     func forEachContainer(includeEphemeral: Bool = true,
                           _ body: (_ list: String, _ index: Int, _ container: [String: JSON]) -> Void) {
-        for list in ["initContainers", "containers", "ephemeralContainers"] {
-            if list == "ephemeralContainers" && !includeEphemeral { continue }
+        for list in includeEphemeral ? Self.allLists : Self.linterLists {
             guard let items = spec[list]?.arrayValue else { continue }
             for (i, item) in items.enumerated() {
                 if let c = item.objectValue { body(list, i, c) }
@@ -64,8 +66,7 @@ struct PodSpecView {
 
     /// True when any container satisfies `test`.
     func anyContainer(includeEphemeral: Bool = true, _ test: ([String: JSON]) -> Bool) -> Bool {
-        for list in ["initContainers", "containers", "ephemeralContainers"] {
-            if list == "ephemeralContainers" && !includeEphemeral { continue }
+        for list in includeEphemeral ? Self.allLists : Self.linterLists {
             guard let items = spec[list]?.arrayValue else { continue }
             for item in items {
                 if let c = item.objectValue, test(c) { return true }
@@ -82,11 +83,10 @@ struct PodSpecView {
 }
 
 extension Dictionary where Key == String, Value == JSON {
-    subscript(path keys: String...) -> JSON? {
-        var current: JSON? = self[keys[0]]
-        for k in keys.dropFirst() { current = current?[k] }
-        return current
-    }
+    // Fixed-arity lookups: a variadic path would allocate an array on every call of a hot rule.
+    subscript(path a: String, _ b: String) -> JSON? { self[a]?[b] }
+    subscript(path a: String, _ b: String, _ c: String) -> JSON? { self[a]?[b]?[c] }
+    subscript(path a: String, _ b: String, _ c: String, _ d: String) -> JSON? { self[a]?[b]?[c]?[d] }
 }
 
 extension JSON {

@@ -15,21 +15,24 @@ public struct SecurityScanner: Sendable {
 
     /// Every rule id the scanner knows: kubesec ids, kube-linter check names, `min-score`,
     /// `security-skip`.
-    public static var ruleIDs: Set<String> {
+    public static let ruleIDs: Set<String> =
         Set(KubesecRules.all.map(\.id)).union(KubeLinterChecks.all.map(\.id)).union(["min-score", "security-skip"])
-    }
 
     public func scan(_ items: [ScannedObject]) -> SecurityReport {
         let index = ObjectIndex(items)
         var findings: [Finding] = []
         var scores: [WorkloadScore] = []
+        let globalSkip = options.skip
         for item in items {
-            let objectSkips = annotationSkips(item, findings: &findings)
-            let skip: (String) -> Bool = { id in
-                options.skip.contains(id) || (objectSkips?.contains(id) ?? false)
-                    || (item.annotations?["\(kubeLinterIgnorePrefix)\(id)"] != nil)
+            let objectSkips = objectSkipList(item, findings: &findings)
+            let skip: (String) -> Bool
+            switch (globalSkip.isEmpty, objectSkips) {
+            case (true, nil): skip = { _ in false }
+            case (false, nil): skip = { globalSkip.contains($0) }
+            case (_, let own?): skip = { globalSkip.contains($0) || own.contains($0) }
             }
-            if let score = KubesecScorer.score(item, skip: skip) {
+            let pod = PodSpecView(kind: item.ref.kind, object: item.object)
+            if let score = KubesecScorer.score(item, pod: pod, skip: skip) {
                 for rule in score.critical {
                     findings.append(Finding(ruleID: rule.id, severity: .error,
                                             message: "\(item.ref.display): \(rule.reason) (\(rule.selector), \(rule.points) points)",
@@ -47,8 +50,7 @@ public struct SecurityScanner: Sendable {
                 }
                 scores.append(score)
             }
-            var ctx = CheckContext(item: item, pod: PodSpecView(kind: item.ref.kind, object: item.object),
-                                   index: index, skip: skip, findings: [])
+            var ctx = CheckContext(item: item, pod: pod, index: index, skip: skip)
             for check in KubeLinterChecks.all where !skip(check.id) {
                 check.run(&ctx)
             }
@@ -69,21 +71,28 @@ public struct SecurityScanner: Sendable {
                        location: score.location, object: score.object)
     }
 
-    /// The ids listed in the object's `tarsctl.dev/skip` annotation; unknown ids are reported.
-    private func annotationSkips(_ item: ScannedObject, findings: inout [Finding]) -> Set<String>? {
-        guard let raw = item.annotations?[securitySkipAnnotation]?.stringValue else { return nil }
-        var ids: Set<String> = []
-        for part in raw.split(separator: ",") {
-            let id = part.trimmingSpaces
-            guard !id.isEmpty else { continue }
-            if !Self.ruleIDs.contains(id) {
-                var message = "\(item.ref.display): unknown rule id \"\(id)\" in annotation \(securitySkipAnnotation)"
-                if let near = SecurityConfig.closestRuleID(to: id) { message += "; did you mean \"\(near)\"?" }
-                findings.append(Finding(ruleID: "security-skip", severity: .warning, message: message,
-                                        location: item.location, object: item.ref,
-                                        path: "metadata.annotations.\(securitySkipAnnotation)"))
+    /// Rule ids switched off for this object: its `tarsctl.dev/skip` list and kube-linter's
+    /// `ignore-check.kube-linter.io/<check>` keys. Unknown ids in the list are reported.
+    private func objectSkipList(_ item: ScannedObject, findings: inout [Finding]) -> Set<String>? {
+        guard let annotations = item.annotations, !annotations.isEmpty else { return nil }
+        var ids: Set<String>?
+        for (key, value) in annotations {
+            if key == securitySkipAnnotation, let raw = value.stringValue {
+                for part in raw.split(separator: ",") {
+                    let id = part.trimmingSpaces
+                    guard !id.isEmpty else { continue }
+                    if !Self.ruleIDs.contains(id) {
+                        var message = "\(item.ref.display): unknown rule id \"\(id)\" in annotation \(securitySkipAnnotation)"
+                        if let near = SecurityConfig.closestRuleID(to: id) { message += "; did you mean \"\(near)\"?" }
+                        findings.append(Finding(ruleID: "security-skip", severity: .warning, message: message,
+                                                location: item.location, object: item.ref,
+                                                path: "metadata.annotations.\(securitySkipAnnotation)"))
+                    }
+                    ids = (ids ?? []).union([id])
+                }
+            } else if key.hasPrefix(kubeLinterIgnorePrefix) {
+                ids = (ids ?? []).union([String(key.dropFirst(kubeLinterIgnorePrefix.count))])
             }
-            ids.insert(id)
         }
         return ids
     }
