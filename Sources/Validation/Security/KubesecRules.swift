@@ -52,7 +52,7 @@ enum KubesecRules {
         KubesecRule("ReadOnlyRootFilesystem", "containers[] .securityContext .readOnlyRootFilesystem == true",
                     "An immutable root filesystem can prevent malicious binaries being added to PATH and increase attack cost",
                     points: 1) { _, pod in
-            pod?.anyContainer { $0[path: "securityContext", "readOnlyRootFilesystem"]?.isTrue == true } == true
+            pod?.anyContainer(in: PodSpecView.initAndRegular) { $0[path: "securityContext", "readOnlyRootFilesystem"]?.isTrue == true } == true
         },
         KubesecRule("RunAsNonRoot", ".spec, .spec.containers[] | .securityContext .runAsNonRoot == true",
                     "Force the running image to run as a non-root user to ensure least privilege",
@@ -72,27 +72,27 @@ enum KubesecRules {
         KubesecRule("Privileged", "containers[] .securityContext .privileged == true",
                     "Privileged containers can allow almost completely unrestricted host access",
                     points: -30) { _, pod in
-            pod?.anyContainer { $0[path: "securityContext", "privileged"]?.isTrue == true } == true
+            pod?.anyContainer(in: PodSpecView.initAndRegular) { $0[path: "securityContext", "privileged"]?.isTrue == true } == true
         },
         KubesecRule("CapSysAdmin", "containers[] .securityContext .capabilities .add == SYS_ADMIN",
                     "CAP_SYS_ADMIN is the most privileged capability and should always be avoided",
                     points: -30) { _, pod in
-            pod?.anyContainer { hasCapability($0, "add", "SYS_ADMIN") } == true
+            pod?.anyContainer { capabilityListContains($0, "add", "SYS_ADMIN") } == true
         },
         KubesecRule("CapDropAny", "containers[] .securityContext .capabilities .drop",
                     "Reducing kernel capabilities available to a container limits its attack surface",
                     points: 1) { _, pod in
-            pod?.anyContainer { hasCapabilities($0, "drop") } == true
+            pod?.anyContainer(in: PodSpecView.initAndRegular) { hasCapabilities($0, "drop") } == true
         },
         KubesecRule("CapDropAll", "containers[] .securityContext .capabilities .drop | index(\"ALL\")",
                     "Drop all capabilities and add only those required to reduce syscall attack surface",
                     points: 1) { _, pod in
-            pod?.anyContainer { hasCapability($0, "drop", "ALL") } == true
+            pod?.anyContainer(in: PodSpecView.initAndRegular) { capabilityListContains($0, "drop", "ALL") } == true
         },
         KubesecRule("DockerSock", "volumes[] .hostPath .path == /var/run/docker.sock",
                     "Mounting the docker.socket leaks information about other containers and can allow container breakout",
                     points: -9) { _, pod in
-            pod?.volumes.contains { $0[path: "hostPath", "path"]?.stringValue == "/var/run/docker.sock" } == true
+            pod?.volumes.contains { $0[path: "hostPath", "path"]?.stringValue?.contains("/var/run/docker.sock") == true } == true
         },
         KubesecRule("ProcMount", "volumes[] .hostPath .path == /proc",
                     "Mounting the host's /proc exposes host processes and kernel settings to the container",
@@ -114,7 +114,9 @@ enum KubesecRules {
         KubesecRule("ServiceAccountName", ".spec .serviceAccountName",
                     "Service accounts restrict Kubernetes API access and should be configured with least privilege",
                     points: 3) { _, pod in
-            pod?.spec["serviceAccountName"]?.stringValue?.isEmpty == false
+            // kubesec counts any non-null value, the empty string included.
+            if let name = pod?.spec["serviceAccountName"], !name.isNull { return true }
+            return false
         },
         KubesecRule("AutomountServiceAccountToken", ".spec .automountServiceAccountToken == false",
                     "Disabling the automounting of Service Account Token reduces the attack surface of the API server",
@@ -153,9 +155,8 @@ enum KubesecRules {
                     ".spec .volumeClaimTemplates[] .spec .accessModes | index(\"ReadWriteOnce\")",
                     "Setting the access mode of ReadWriteOnce on volumeClaimTemplates (if any exist) allows only one node to mount the persistentVolume",
                     points: 1, kinds: ["StatefulSet"]) { object, _ in
-            claimTemplates(object).contains {
-                ($0[path: "spec", "accessModes"]?.arrayValue ?? []).contains { $0.stringValue == "ReadWriteOnce" }
-            }
+            // kubesec matches the formatted list `accessModes:[ReadWriteOnce]`: exactly that one mode.
+            claimTemplates(object).contains { $0[path: "spec", "accessModes"] == ["ReadWriteOnce"] }
         },
         KubesecRule("VolumeClaimRequestsStorage",
                     ".spec .volumeClaimTemplates[] .spec .resources .requests .storage",
@@ -169,7 +170,7 @@ enum KubesecRules {
         KubesecRule("AllowPrivilegeEscalation", "containers[] .securityContext .allowPrivilegeEscalation == true",
                     "Ensure a non-root process can not gain more privileges",
                     points: -7) { _, pod in
-            pod?.anyContainer { $0[path: "securityContext", "allowPrivilegeEscalation"]?.isTrue == true } == true
+            pod?.anyContainer(in: PodSpecView.initAndRegular) { $0[path: "securityContext", "allowPrivilegeEscalation"]?.isTrue == true } == true
         },
         KubesecRule("SecretsAsEnvironmentVariables",
                     "containers[] .env[] .valueFrom .secretKeyRef, containers[] .envFrom[] .secretRef",
@@ -226,6 +227,13 @@ enum KubesecRules {
         return false
     }
 
+    /// kubesec's own test: some entry of the list contains `text` (case-sensitive), so
+    /// `CAP_SYS_ADMIN` counts as SYS_ADMIN but `sys_admin` does not.
+    static func capabilityListContains(_ c: [String: JSON], _ list: String, _ text: String) -> Bool {
+        guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
+        return items.contains { $0.stringValue?.contains(text) == true }
+    }
+
     /// Whether the container's capabilities `list` is a non-empty list.
     static func hasCapabilities(_ c: [String: JSON], _ list: String) -> Bool {
         guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
@@ -245,7 +253,7 @@ enum KubesecRules {
     }
 
     static func resource(_ pod: PodSpecView?, _ kind: String, _ name: String) -> Bool {
-        pod?.anyContainer {
+        pod?.anyContainer(in: PodSpecView.regularOnly) {
             if let v = $0[path: "resources", kind, name], !v.isNull { return true }
             return false
         } == true

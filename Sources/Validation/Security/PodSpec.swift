@@ -49,6 +49,9 @@ struct PodSpecView {
 
     static let allLists = ["initContainers", "containers", "ephemeralContainers"]
     static let linterLists = ["initContainers", "containers"]
+    /// What kubesec's older per-field rules read (Privileged, ReadOnlyRootFilesystem, ...).
+    static let initAndRegular = linterLists
+    static let regularOnly = ["containers"]
 
     var podSecurityContext: [String: JSON]? { spec["securityContext"]?.objectValue }
 
@@ -64,9 +67,9 @@ struct PodSpecView {
         }
     }
 
-    /// True when any container satisfies `test`.
-    func anyContainer(includeEphemeral: Bool = true, _ test: ([String: JSON]) -> Bool) -> Bool {
-        for list in includeEphemeral ? Self.allLists : Self.linterLists {
+    /// True when any container of `lists` satisfies `test`.
+    func anyContainer(in lists: [String] = PodSpecView.allLists, _ test: ([String: JSON]) -> Bool) -> Bool {
+        for list in lists {
             guard let items = spec[list]?.arrayValue else { continue }
             for item in items {
                 if let c = item.objectValue, test(c) { return true }
