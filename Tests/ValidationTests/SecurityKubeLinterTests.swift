@@ -149,6 +149,33 @@ import Testing
         #expect(f.message == "Deployment/web: container \"app\" uses image nginx without a pinned tag")
     }
 
+    @Test func runAsNonRootFollowsKubeLinterPrecedence() throws {
+        func fired(_ podSC: String, _ containerSC: String) throws -> [String] {
+            let yaml = Self.deployment("      securityContext: \(podSC)\n      containers:\n        - {name: app, image: 'a:1', securityContext: \(containerSC)}")
+            return try SecurityTestSupport.scan(yaml).findings.filter { $0.ruleID == "run-as-non-root" }.map(\.message)
+        }
+        #expect(try fired("{runAsNonRoot: true}", "{runAsUser: 0}") == ["Deployment/web: container \"app\" is set to runAsNonRoot but runAsUser is 0"])
+        #expect(try fired("{runAsNonRoot: true}", "{}").isEmpty)
+        #expect(try fired("{runAsNonRoot: true}", "{runAsNonRoot: false}") == ["Deployment/web: container \"app\" is not set to runAsNonRoot"])
+        #expect(try fired("{runAsUser: 0}", "{runAsUser: 1001}").isEmpty)
+    }
+
+    @Test func serviceWithoutSelectorIsDanglingUnlessExternalName() throws {
+        let none = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}"
+        let f = try #require(try SecurityTestSupport.scan(none).findings.first { $0.ruleID == "dangling-service" })
+        #expect(f.message == "Service/s: service has no selector specified")
+        let external = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ExternalName, externalName: db.example.com}"
+        #expect(!SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(external)).contains("dangling-service"))
+    }
+
+    @Test func probePortsFollowKubeLinterScopes() throws {
+        // liveness-port looks at httpGet only; init containers are not probed; a named port must be a port name.
+        let tcpLiveness = Self.deployment("      containers:\n        - {name: app, image: 'a:1', livenessProbe: {tcpSocket: {port: 9}}}")
+        #expect(!SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(tcpLiveness)).contains("liveness-port"))
+        let numericString = Self.deployment("      containers:\n        - {name: app, image: 'a:1', ports: [{containerPort: 8080}], readinessProbe: {httpGet: {port: '8080'}}}")
+        #expect(SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(numericString)).contains("readiness-port"))
+    }
+
     @Test func crossObjectChecksRespectNamespaces() throws {
         let yaml = """
             apiVersion: v1

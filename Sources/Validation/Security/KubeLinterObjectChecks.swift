@@ -10,8 +10,11 @@ enum ObjectChecks {
             remediation: "Make the Service's selector match the pod template labels of one of your workloads, or remove the Service.",
             enabledByDefaultInKubeLinter: true
         ) { ctx in
-            guard ctx.kind == "Service", let selector = ctx.item.object["spec"]?["selector"]?.objectValue,
-                  !selector.isEmpty else { return }
+            guard ctx.kind == "Service", ctx.item.object["spec"]?["type"]?.stringValue != "ExternalName" else { return }
+            guard let selector = ctx.item.object["spec"]?["selector"]?.objectValue, !selector.isEmpty else {
+                ctx.report("dangling-service", "service has no selector specified", path: "spec.selector")
+                return
+            }
             let ns = ctx.item.ref.namespace ?? ""
             let matched = ctx.index.workloads[ns]?.contains { LabelSelector.mapMatches(selector, labels: $0.labels) } ?? false
             if !matched {
@@ -88,7 +91,11 @@ enum ObjectChecks {
             for weighted in anti?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? [] {
                 if let t = weighted["podAffinityTerm"] { terms.append(t) }
             }
+            let ns = ctx.item.ref.namespace ?? ""
             let spread = terms.contains { t in
+                // A term without namespaces applies to the pod's own namespace.
+                if let namespaces = t["namespaces"]?.arrayValue, !namespaces.isEmpty,
+                   !namespaces.contains(where: { $0.stringValue == ns }) { return false }
                 guard t["topologyKey"]?.stringValue == "kubernetes.io/hostname",
                       let sel = t["labelSelector"]?.objectValue else { return false }
                 return LabelSelector.matches(sel, labels: pod.podLabels)

@@ -87,9 +87,9 @@ enum PodChecks {
                            path: "\(path).image")
             }
         },
-        probePortCheck("liveness-port", probe: "livenessProbe"),
-        probePortCheck("readiness-port", probe: "readinessProbe"),
-        probePortCheck("startup-port", probe: "startupProbe"),
+        probePortCheck("liveness-port", probe: "livenessProbe", handlers: ["httpGet"]),
+        probePortCheck("readiness-port", probe: "readinessProbe", handlers: ["httpGet", "tcpSocket"]),
+        probePortCheck("startup-port", probe: "startupProbe", handlers: ["httpGet", "tcpSocket"]),
         KubeLinterCheck(
             id: "no-read-only-root-fs",
             description: "Indicates when containers are running without a read-only root filesystem.",
@@ -160,9 +160,17 @@ enum PodChecks {
             let podSC = ctx.pod?.podSecurityContext
             for (name, path, c) in ctx.containers {
                 let sc = c["securityContext"]
-                let nonRoot = sc?["runAsNonRoot"]?.boolValue ?? podSC?["runAsNonRoot"]?.boolValue
+                let nonRoot = sc?["runAsNonRoot"]?.boolValue ?? podSC?["runAsNonRoot"]?.boolValue ?? false
                 let user = sc?["runAsUser"]?.looseInt ?? podSC?["runAsUser"]?.looseInt
-                if nonRoot == true || (user ?? 0) > 0 { continue }
+                if let user, user > 0 { continue }
+                if nonRoot {
+                    // runAsNonRoot with runAsUser 0 cannot start: the kubelet refuses it.
+                    if user == 0 {
+                        ctx.report("run-as-non-root", "container \"\(name)\" is set to runAsNonRoot but runAsUser is 0",
+                                   path: "\(path).securityContext.runAsUser")
+                    }
+                    continue
+                }
                 ctx.report("run-as-non-root", "container \"\(name)\" is not set to runAsNonRoot",
                            path: "\(path).securityContext.runAsNonRoot")
             }
@@ -250,29 +258,35 @@ enum PodChecks {
         }
     }
 
-    static func probePortCheck(_ id: String, probe: String) -> KubeLinterCheck {
+    /// kube-linter's probe-port checks: regular containers only; an integer port must be a
+    /// containerPort and a named port a port name. liveness-port looks at httpGet probes only,
+    /// readiness-port and startup-port at httpGet and tcpSocket.
+    static func probePortCheck(_ id: String, probe: String, handlers: [String]) -> KubeLinterCheck {
         KubeLinterCheck(
             id: id,
             description: "Indicates when containers have a \(probe) to a port the container does not expose.",
             remediation: "Point the \(probe) at a port listed in the container's ports (by number or name).",
             enabledByDefaultInKubeLinter: true
         ) { ctx in
-            for (name, path, c) in ctx.containers {
+            for (name, path, c) in ctx.containers where path.list == "containers" {
                 guard let p = c[probe] else { continue }
-                for handler in ["httpGet", "tcpSocket", "grpc"] {
+                for handler in handlers {
                     guard let port = p[handler]?["port"], !port.isNull else { continue }
-                    let ports = (c["ports"]?.arrayValue ?? [])
+                    let ports = c["ports"]?.arrayValue ?? []
                     let found: Bool
+                    let shown: String
                     if let n = port.intValue {
                         found = ports.contains { $0["containerPort"]?.looseInt == n }
+                        shown = String(n)
                     } else if let s = port.stringValue {
                         found = ports.contains { $0["name"]?.stringValue == s }
-                            || (Int64(s).map { n in ports.contains { $0["containerPort"]?.looseInt == n } } ?? false)
+                        shown = s
                     } else {
                         found = false
+                        shown = "(not a port)"
                     }
                     if !found {
-                        ctx.report(id, "container \"\(name)\" \(probe) uses port \(port.stringValue ?? String(port.intValue ?? 0)), which the container does not expose",
+                        ctx.report(id, "container \"\(name)\" does not expose port \(shown) used by its \(probe)",
                                    path: "\(path).\(probe).\(handler).port")
                     }
                 }
