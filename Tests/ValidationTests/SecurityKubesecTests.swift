@@ -115,6 +115,18 @@ import Testing
         #expect(report.scores.map(\.object.kind) == ["Pod"])
     }
 
+    @Test func kubesecShapedJSON() throws {
+        let yaml = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: open}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects: [{kind: User, name: system:anonymous}]
+            """
+        let score = try #require(try SecurityTestSupport.scan(yaml).scores.first)
+        #expect(JSONWriter.string(score.kubesecJSON) == #"{"fileName":"test.yaml","message":"Failed with a score of -9 points","object":"ClusterRoleBinding/open.default","score":-9,"scoring":{"critical":[{"id":"BindingsToSystemAnonymous","points":-9,"reason":"Binding a role to system:anonymous grants its permissions to every unauthenticated request","selector":".subjects[] .name == system:anonymous"}]},"valid":true}"#)
+    }
+
     @Test func adviceIsReportedOnlyWhenAskedFor() throws {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: 'nginx:1.25'}]\n"
         #expect(try SecurityTestSupport.scan(yaml).findings.allSatisfy { $0.severity != .info })
