@@ -94,8 +94,8 @@ import Testing
              fires: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {maxUnavailable: 1}",
              clean: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: AlwaysAllow}"),
         Case(id: "privilege-escalation-container",
-             fires: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {capabilities: {add: [CAP_SYS_ADMIN]}}}"),
-             clean: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {allowPrivilegeEscalation: false}}")),
+             fires: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {capabilities: {add: [SYS_ADMIN]}}}"),
+             clean: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {allowPrivilegeEscalation: false, capabilities: {add: [CAP_SYS_ADMIN]}}}")),
         Case(id: "privileged-container",
              fires: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {privileged: true}}"),
              clean: deployment("      containers:\n        - {name: app, image: 'a:1', securityContext: {privileged: false}}")),
@@ -106,7 +106,7 @@ import Testing
              fires: deployment("      securityContext: {runAsUser: 0}\n" + plain),
              clean: deployment("      securityContext: {runAsUser: 1000}\n" + plain)),
         Case(id: "sensitive-host-mounts",
-             fires: deployment("      containers:\n        - name: app\n          image: 'a:1'\n          volumeMounts: [{name: etc, mountPath: /host/etc}]\n      volumes: [{name: etc, hostPath: {path: /etc/}}]"),
+             fires: deployment("      containers:\n        - name: app\n          image: 'a:1'\n          volumeMounts: [{name: etc, mountPath: /host/etc}]\n      volumes: [{name: etc, hostPath: {path: /etc}}]"),
              clean: deployment("      containers:\n        - name: app\n          image: 'a:1'\n      volumes: [{name: etc, hostPath: {path: /etc}}]")),
         Case(id: "ssh-port",
              fires: deployment("      containers:\n        - {name: app, image: 'a:1', ports: [{containerPort: 22}]}"),
@@ -158,6 +158,19 @@ import Testing
         #expect(try fired("{runAsNonRoot: true}", "{}").isEmpty)
         #expect(try fired("{runAsNonRoot: true}", "{runAsNonRoot: false}") == ["Deployment/web: container \"app\" is not set to runAsNonRoot"])
         #expect(try fired("{runAsUser: 0}", "{runAsUser: 1001}").isEmpty)
+    }
+
+    @Test func netRawIsJudgedOnlyWhereCapabilitiesAreDeclared() throws {
+        func messages(_ sc: String) throws -> [String] {
+            let yaml = Self.deployment("      containers:\n        - {name: app, image: 'a:1'\(sc)}")
+            return try SecurityTestSupport.scan(yaml).findings.filter { $0.ruleID == "drop-net-raw-capability" }.map(\.message)
+        }
+        #expect(try messages("").isEmpty)
+        #expect(try messages(", securityContext: {capabilities: {drop: [all]}}").isEmpty)
+        #expect(try messages(", securityContext: {capabilities: {add: [NET_RAW], drop: [CHOWN]}}") == [
+            "Deployment/web: container \"app\" adds capability NET_RAW, which includes NET_RAW",
+            "Deployment/web: container \"app\" does not drop the NET_RAW capability",
+        ])
     }
 
     @Test func serviceWithoutSelectorIsDanglingUnlessExternalName() throws {

@@ -30,11 +30,16 @@ enum PodChecks {
             remediation: "Add NET_RAW (or ALL) to securityContext.capabilities.drop and never add it back; NET_RAW lets a process craft raw packets and bind to any address.",
             enabledByDefaultInKubeLinter: true
         ) { ctx in
+            // Like kube-linter, only containers that declare capabilities are judged.
             for (name, path, c) in ctx.containers {
-                if KubesecRules.hasCapability(c, "add", "NET_RAW") || KubesecRules.hasCapability(c, "add", "ALL") {
-                    ctx.report("drop-net-raw-capability", "container \"\(name)\" adds the NET_RAW capability",
+                guard case .object(let caps)? = c[path: "securityContext", "capabilities"] else { continue }
+                let add = (caps["add"]?.arrayValue ?? []).compactMap(\.stringValue)
+                let drop = (caps["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
+                for cap in add where cap.contains("NET_RAW") || cap.lowercased() == "all" {
+                    ctx.report("drop-net-raw-capability", "container \"\(name)\" adds capability \(cap), which includes NET_RAW",
                                path: "\(path).securityContext.capabilities.add")
-                } else if !KubesecRules.hasCapability(c, "drop", "NET_RAW") && !KubesecRules.hasCapability(c, "drop", "ALL") {
+                }
+                if !drop.contains(where: { $0.contains("NET_RAW") || $0.lowercased() == "all" }) {
                     ctx.report("drop-net-raw-capability", "container \"\(name)\" does not drop the NET_RAW capability",
                                path: "\(path).securityContext.capabilities.drop")
                 }
@@ -117,7 +122,7 @@ enum PodChecks {
                 } else if sc?["privileged"]?.isTrue == true {
                     ctx.report("privilege-escalation-container", "container \"\(name)\" is privileged and so allows privilege escalation",
                                path: "\(path).securityContext.privileged")
-                } else if KubesecRules.hasCapability(c, "add", "SYS_ADMIN") {
+                } else if (sc?["capabilities"]?["add"]?.arrayValue ?? []).contains(where: { $0.stringValue == "SYS_ADMIN" }) {
                     ctx.report("privilege-escalation-container", "container \"\(name)\" adds SYS_ADMIN and so allows privilege escalation",
                                path: "\(path).securityContext.capabilities.add")
                 }
@@ -241,10 +246,9 @@ enum PodChecks {
             guard let pod = ctx.pod else { return }
             var hostPaths: [String: String] = [:]
             for v in pod.volumes {
+                // kube-linter matches the path as written: `/etc/` is not `^/etc$`.
                 if let name = v["name"]?.stringValue, let p = v[path: "hostPath", "path"]?.stringValue {
-                    var trimmed = p
-                    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-                    hostPaths[name] = trimmed
+                    hostPaths[name] = p
                 }
             }
             guard !hostPaths.isEmpty else { return }
