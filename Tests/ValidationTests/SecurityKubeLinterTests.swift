@@ -173,6 +173,21 @@ import Testing
         ])
     }
 
+    @Test func pdbMinAvailableUsesWorkloadSelectorAndAutoscaler() throws {
+        let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: 2, selector: {matchLabels: {app: web}}}\n---\n"
+        let hpa = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 3, maxReplicas: 5}"
+        let alone = try SecurityTestSupport.scan(pdb + Self.deployment(Self.plain)).findings.filter { $0.ruleID == "pdb-min-available" }
+        #expect(alone.map(\.message) == ["PodDisruptionBudget/p: minAvailable 2 leaves no disruption for web, which has 1 replica"])
+        #expect(!SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(pdb + Self.deployment(Self.plain) + "\n" + hpa)).contains("pdb-min-available"))
+        let bad = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: half}"
+        #expect(SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(bad)).contains("pdb-min-available"))
+    }
+
+    @Test func emptySelectorIsNoSelector() throws {
+        let f = try SecurityTestSupport.scan(Self.deployment(Self.plain, selector: "{matchLabels: {}}")).findings.filter { $0.ruleID == "mismatching-selector" }
+        #expect(f.map(\.message) == ["Deployment/web: object has no selector specified"])
+    }
+
     @Test func serviceWithoutSelectorIsDanglingUnlessExternalName() throws {
         let none = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}"
         let f = try #require(try SecurityTestSupport.scan(none).findings.first { $0.ruleID == "dangling-service" })

@@ -56,17 +56,41 @@ struct ContainerPath: CustomStringConvertible {
 
 /// The objects of one run, grouped the way cross-object checks look them up.
 struct ObjectIndex {
-    /// Pod-bearing objects by namespace ("" when unset): labels of their pods and replica count.
-    var workloads: [String: [(labels: [String: JSON], replicas: Int64?)]] = [:]
+    struct Workload {
+        let name: String
+        /// Labels of the pods it creates.
+        let podLabels: [String: JSON]
+        /// Its own selector's matchLabels (or a ReplicationController's selector map).
+        let selectorLabels: [String: JSON]?
+        /// Declared replicas (1 when left out) for replicated kinds, nil for the others.
+        let replicas: Int64?
+    }
+
+    /// Pod-bearing objects by namespace ("" when unset).
+    var workloads: [String: [Workload]] = [:]
     var serviceAccounts: Set<String> = []  // "namespace/name"
+    /// HorizontalPodAutoscaler minReplicas by "namespace/target name".
+    var autoscalerMinReplicas: [String: Int64] = [:]
 
     init(_ items: [ScannedObject]) {
         for item in items {
             let ns = item.ref.namespace ?? ""
-            if item.ref.kind == "ServiceAccount" {
+            switch item.ref.kind {
+            case "ServiceAccount":
                 serviceAccounts.insert("\(ns)/\(item.ref.name)")
-            } else if let pod = PodSpecView(kind: item.ref.kind, object: item.object) {
-                workloads[ns, default: []].append((pod.podLabels, replicaCount(item)))
+            case "HorizontalPodAutoscaler":
+                let spec = item.object["spec"]
+                if let target = spec?["scaleTargetRef"]?["name"]?.stringValue, let min = spec?["minReplicas"]?.looseInt {
+                    autoscalerMinReplicas["\(ns)/\(target)"] = min
+                }
+            default:
+                guard let pod = PodSpecView(kind: item.ref.kind, object: item.object) else { continue }
+                let selector = item.object["spec"]?["selector"]
+                let selectorLabels = item.ref.kind == "ReplicationController"
+                    ? selector?.objectValue : selector?["matchLabels"]?.objectValue
+                workloads[ns, default: []].append(Workload(name: item.ref.name, podLabels: pod.podLabels,
+                                                           selectorLabels: selectorLabels,
+                                                           replicas: Self.replicaCountOf(item)))
             }
         }
     }
@@ -82,8 +106,6 @@ struct ObjectIndex {
         }
     }
 }
-
-private func replicaCount(_ item: ScannedObject) -> Int64? { ObjectIndex.replicaCountOf(item) }
 
 enum KubeLinterChecks {
     static let all: [KubeLinterCheck] = PodChecks.all + ObjectChecks.all

@@ -16,7 +16,7 @@ enum ObjectChecks {
                 return
             }
             let ns = ctx.item.ref.namespace ?? ""
-            let matched = ctx.index.workloads[ns]?.contains { LabelSelector.mapMatches(selector, labels: $0.labels) } ?? false
+            let matched = ctx.index.workloads[ns]?.contains { LabelSelector.mapMatches(selector, labels: $0.podLabels) } ?? false
             if !matched {
                 ctx.report("dangling-service", "no pods in the input match the service selector \(labelText(selector))",
                            path: "spec.selector")
@@ -59,7 +59,10 @@ enum ObjectChecks {
             guard let pod = ctx.pod else { return }
             switch ctx.kind {
             case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
-                guard let selector = ctx.item.object["spec"]?["selector"]?.objectValue else {
+                let selector = ctx.item.object["spec"]?["selector"]?.objectValue ?? [:]
+                let labels = selector["matchLabels"]?.objectValue ?? [:]
+                let expressions = selector["matchExpressions"]?.arrayValue ?? []
+                if labels.isEmpty && expressions.isEmpty {
                     ctx.report("mismatching-selector", "object has no selector specified", path: "spec.selector")
                     return
                 }
@@ -146,29 +149,41 @@ enum ObjectChecks {
         },
         KubeLinterCheck(
             id: "pdb-min-available",
-            description: "Indicates when a PodDisruptionBudget's minAvailable is not lower than the replica count of the workload it selects.",
-            remediation: "Lower minAvailable below the replica count of the selected workload, or raise the replicas.",
+            description: "Indicates when a PodDisruptionBudget's minAvailable will always prevent pod disruptions of the workloads it selects.",
+            remediation: "Lower minAvailable below the replica count of the selected workload (or its autoscaler's minReplicas), or raise the replicas.",
             enabledByDefaultInKubeLinter: true
         ) { ctx in
             guard ctx.kind == "PodDisruptionBudget", let spec = ctx.item.object["spec"],
-                  let min = spec["minAvailable"], !min.isNull,
-                  let selector = spec["selector"]?.objectValue else { return }
+                  let min = spec["minAvailable"], !min.isNull else { return }
+            let value: Int64
+            let percent: Bool
+            if let n = min.intValue {
+                (value, percent) = (n, false)
+            } else if let s = min.stringValue, let n = Int64(s) {
+                (value, percent) = (n, false)
+            } else if let s = min.stringValue, s.hasSuffix("%"), let n = Int64(s.dropLast()) {
+                (value, percent) = (n, true)
+            } else {
+                ctx.report("pdb-min-available", "minAvailable is neither a number nor a percentage", path: "spec.minAvailable")
+                return
+            }
+            if percent && value == 100 {
+                ctx.report("pdb-min-available", "minAvailable is 100% of the replicas, so no pod may ever be evicted",
+                           path: "spec.minAvailable")
+                return
+            }
+            let selector = spec["selector"]?.objectValue ?? [:]
             let ns = ctx.item.ref.namespace ?? ""
             for w in ctx.index.workloads[ns] ?? [] {
-                guard let replicas = w.replicas, LabelSelector.matches(selector, labels: w.labels) else { continue }
-                let required: Int64
-                if let n = min.looseInt {
-                    required = n
-                } else if let s = min.stringValue, s.hasSuffix("%"), let pct = Int64(s.dropLast()) {
-                    required = (replicas * pct + 99) / 100
-                } else {
-                    continue
-                }
-                if required >= replicas {
+                // kube-linter compares the PDB selector with the workload's own selector labels.
+                guard var replicas = w.replicas, let own = w.selectorLabels,
+                      LabelSelector.matches(selector, labels: own) else { continue }
+                if replicas == 1, let hpaMin = ctx.index.autoscalerMinReplicas["\(ns)/\(w.name)"] { replicas = hpaMin }
+                let required = percent ? (replicas * value + 99) / 100 : value
+                if replicas <= required {
                     ctx.report("pdb-min-available",
-                               "minAvailable \(min.stringValue ?? String(required)) is not below the \(replicas) replicas of the selected workload",
+                               "minAvailable \(percent ? "\(value)%" : String(value)) leaves no disruption for \(w.name), which has \(replicas) replica\(replicas == 1 ? "" : "s")",
                                path: "spec.minAvailable")
-                    return
                 }
             }
         },
