@@ -183,6 +183,21 @@ import Testing
         #expect(SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(bad)).contains("pdb-min-available"))
     }
 
+    @Test func requirementsReportRequestAndLimitSeparately() throws {
+        let f = try SecurityTestSupport.scan(Self.deployment(Self.plain)).findings.filter { $0.ruleID == "unset-cpu-requirements" }
+        #expect(f.map(\.message) == ["Deployment/web: container \"app\" has no cpu request",
+                                     "Deployment/web: container \"app\" has no cpu limit"])
+        #expect(f.map(\.path) == ["spec.template.spec.containers[0].resources.requests.cpu",
+                                  "spec.template.spec.containers[0].resources.limits.cpu"])
+    }
+
+    @Test func matchingServiceAccountFieldsAreAccepted() throws {
+        let same = Self.deployment("      serviceAccount: app\n      serviceAccountName: app\n" + Self.plain)
+        #expect(!SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(same)).contains("deprecated-service-account-field"))
+        let differ = Self.deployment("      serviceAccount: old\n      serviceAccountName: app\n" + Self.plain)
+        #expect(SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(differ)).contains("deprecated-service-account-field"))
+    }
+
     @Test func emptySelectorIsNoSelector() throws {
         let f = try SecurityTestSupport.scan(Self.deployment(Self.plain, selector: "{matchLabels: {}}")).findings.filter { $0.ruleID == "mismatching-selector" }
         #expect(f.map(\.message) == ["Deployment/web: object has no selector specified"])

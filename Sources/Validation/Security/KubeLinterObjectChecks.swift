@@ -142,8 +142,18 @@ enum ObjectChecks {
             enabledByDefaultInKubeLinter: true
         ) { ctx in
             guard ctx.kind == "PodDisruptionBudget", let m = ctx.item.object["spec"]?["maxUnavailable"], !m.isNull else { return }
-            if m.intValue == 0 || m.stringValue.map({ $0 == "0" || $0 == "0%" }) == true {
-                ctx.report("pdb-max-unavailable", "maxUnavailable of 0 prevents any pod from being evicted",
+            if let n = m.intValue {
+                if n == 0 {
+                    ctx.report("pdb-max-unavailable", "maxUnavailable of 0 prevents any pod from being evicted",
+                               path: "spec.maxUnavailable")
+                }
+            } else if let s = m.stringValue, s.hasSuffix("%"), let pct = Int(s.dropLast()) {
+                if pct == 0 {
+                    ctx.report("pdb-max-unavailable", "maxUnavailable of 0% prevents any pod from being evicted",
+                               path: "spec.maxUnavailable")
+                }
+            } else {
+                ctx.report("pdb-max-unavailable", "maxUnavailable must be a number or a percentage such as 25%",
                            path: "spec.maxUnavailable")
             }
         },

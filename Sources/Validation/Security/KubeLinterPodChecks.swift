@@ -10,9 +10,16 @@ enum PodChecks {
             enabledByDefaultInKubeLinter: true
         ) { ctx in
             guard let pod = ctx.pod, let sa = pod.spec["serviceAccount"]?.stringValue, !sa.isEmpty else { return }
-            ctx.report("deprecated-service-account-field",
-                       "serviceAccount is deprecated; set serviceAccountName: \(sa) instead",
-                       path: "\(pod.path).serviceAccount")
+            let san = pod.spec["serviceAccountName"]?.stringValue ?? ""
+            if san.isEmpty {
+                ctx.report("deprecated-service-account-field",
+                           "serviceAccount is deprecated; set serviceAccountName: \(sa) instead",
+                           path: "\(pod.path).serviceAccount")
+            } else if san != sa {
+                ctx.report("deprecated-service-account-field",
+                           "serviceAccount (\(sa)) and serviceAccountName (\(san)) differ; remove the deprecated serviceAccount or make them match",
+                           path: "\(pod.path).serviceAccount")
+            }
         },
         hostMountCheck(id: "docker-sock",
                        description: "Alerts on deployments with docker.sock mounted in containers.",
@@ -306,13 +313,11 @@ enum PodChecks {
             enabledByDefaultInKubeLinter: true
         ) { ctx in
             for (name, path, c) in ctx.containers {
-                var missing: [String] = []
-                for kind in ["requests", "limits"] where isZeroQuantity(c[path: "resources", kind, resource]) {
-                    missing.append(kind)
+                for (kind, noun) in [("requests", "request"), ("limits", "limit")]
+                where isZeroQuantity(c[path: "resources", kind, resource]) {
+                    ctx.report(id, "container \"\(name)\" has no \(resource) \(noun)",
+                               path: "\(path).resources.\(kind).\(resource)")
                 }
-                guard !missing.isEmpty else { continue }
-                ctx.report(id, "container \"\(name)\" has no \(resource) \(missing.joined(separator: " or "))",
-                           path: "\(path).resources")
             }
         }
     }
