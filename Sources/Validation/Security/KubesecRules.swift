@@ -267,14 +267,18 @@ enum KubesecRules {
                                             "container.seccomp.security.alpha.kubernetes.io/"]
     static let apparmorAnnotationPrefixes = ["container.apparmor.security.beta.kubernetes.io/"]
 
-    /// Whether the object's own annotations set a profile through the legacy annotations:
-    /// `unconfined: false` asks for any profile other than unconfined, `true` for unconfined.
+    /// Whether the object's own annotations set a profile through the legacy annotations.
+    /// `unconfined: true` asks whether any of them is `unconfined`; `unconfined: false` whether
+    /// there is at least one and none is `unconfined` (kubesec gives no credit once one container
+    /// is left unconfined).
     static func annotationProfile(_ object: JSON, _ prefixes: [String], unconfined: Bool) -> Bool {
         guard let annotations = object["metadata"]?["annotations"]?.objectValue else { return false }
+        var found = false
         for (key, value) in annotations where prefixes.contains(where: { key.hasPrefix($0) }) {
             guard let v = value.stringValue else { continue }
-            if (v == "unconfined") == unconfined { return true }
+            if v == "unconfined" { return unconfined }
+            found = true
         }
-        return false
+        return found && !unconfined
     }
 }
