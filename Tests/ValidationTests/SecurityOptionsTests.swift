@@ -79,6 +79,9 @@ import Testing
     @Test func kubeLinterIgnoreAnnotationIsHonoured() throws {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {ignore-check.kube-linter.io/latest-tag: vetted}\nspec:\n  containers: [{name: a, image: nginx}]"
         #expect(!SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(yaml)).contains("latest-tag"))
+        let all = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {kube-linter.io/ignore-all: ''}\nspec:\n  hostPID: true\n  containers: [{name: a, image: nginx}]"
+        // Every kube-linter check is off; kubesec still scores the object.
+        #expect(SecurityTestSupport.firedIDs(try SecurityTestSupport.scan(all)) == ["HostPID"])
     }
 
     @Test func unknownIDInAnnotationIsAWarningWithASuggestion() throws {

@@ -49,6 +49,8 @@ public let securitySkipAnnotation = "tarsctl.dev/skip"
 /// kube-linter's own per-object opt-out, `ignore-check.kube-linter.io/<check>`, honoured too so
 /// charts written for kube-linter keep their exemptions.
 let kubeLinterIgnorePrefix = "ignore-check.kube-linter.io/"
+/// kube-linter's annotation that exempts an object from all of its checks.
+let kubeLinterIgnoreAll = "kube-linter.io/ignore-all"
 
 /// A kubesec rule's outcome inside a workload's score.
 public struct KubesecRuleResult: Sendable, Codable, Hashable {

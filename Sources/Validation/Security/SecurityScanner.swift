@@ -90,6 +90,8 @@ public struct SecurityScanner: Sendable {
                     }
                     ids = (ids ?? []).union([id])
                 }
+            } else if key == kubeLinterIgnoreAll {
+                ids = (ids ?? []).union(KubeLinterChecks.all.map(\.id))
             } else if key.hasPrefix(kubeLinterIgnorePrefix) {
                 ids = (ids ?? []).union([String(key.dropFirst(kubeLinterIgnorePrefix.count))])
             }
