@@ -54,9 +54,11 @@ struct ContainerPath: CustomStringConvertible {
     var description: String { "\(pod).\(list)[\(index)]" }
 }
 
-/// The objects of one run, grouped the way cross-object checks look them up.
+/// The objects of one run, indexed so cross-object checks stay linear: workloads are found
+/// through one of the labels a selector requires, not by scanning every workload.
 struct ObjectIndex {
     struct Workload {
+        let namespace: String
         let name: String
         /// Labels of the pods it creates.
         let podLabels: [String: JSON]
@@ -66,8 +68,12 @@ struct ObjectIndex {
         let replicas: Int64?
     }
 
-    /// Pod-bearing objects by namespace ("" when unset).
-    var workloads: [String: [Workload]] = [:]
+    private(set) var workloads: [Workload] = []
+    /// Workload positions by namespace ("" when unset).
+    private var byNamespace: [String: [Int]] = [:]
+    /// Workload positions by "namespace NUL key NUL value" of a pod label / of a selector label.
+    private var byPodLabel: [String: [Int]] = [:]
+    private var bySelectorLabel: [String: [Int]] = [:]
     var serviceAccounts: Set<String> = []  // "namespace/name"
     /// HorizontalPodAutoscaler minReplicas by "namespace/target name".
     var autoscalerMinReplicas: [String: Int64] = [:]
@@ -88,11 +94,36 @@ struct ObjectIndex {
                 let selector = item.object["spec"]?["selector"]
                 let selectorLabels = item.ref.kind == "ReplicationController"
                     ? selector?.objectValue : selector?["matchLabels"]?.objectValue
-                workloads[ns, default: []].append(Workload(name: item.ref.name, podLabels: pod.podLabels,
-                                                           selectorLabels: selectorLabels,
-                                                           replicas: Self.replicaCountOf(item)))
+                let position = workloads.count
+                workloads.append(Workload(namespace: ns, name: item.ref.name, podLabels: pod.podLabels,
+                                          selectorLabels: selectorLabels, replicas: Self.replicaCountOf(item)))
+                byNamespace[ns, default: []].append(position)
+                for (k, v) in pod.podLabels {
+                    if let v = v.stringValue { byPodLabel[Self.key(ns, k, v), default: []].append(position) }
+                }
+                for (k, v) in selectorLabels ?? [:] {
+                    if let v = v.stringValue { bySelectorLabel[Self.key(ns, k, v), default: []].append(position) }
+                }
             }
         }
+    }
+
+    private static func key(_ ns: String, _ k: String, _ v: String) -> String { "\(ns)\u{0}\(k)\u{0}\(v)" }
+
+    /// Workloads in `namespace` that could satisfy `required` label pairs: those carrying the
+    /// rarest of the pairs (every workload of the namespace when nothing is required). Callers
+    /// still check the full selector.
+    func candidates(namespace: String, required: [String: JSON], bySelector: Bool = false) -> [Int] {
+        guard !required.isEmpty else { return byNamespace[namespace] ?? [] }
+        let table = bySelector ? bySelectorLabel : byPodLabel
+        var best: [Int]?
+        for (k, v) in required {
+            guard let v = v.stringValue else { return [] }
+            let bucket = table[Self.key(namespace, k, v)] ?? []
+            if best == nil || bucket.count < best!.count { best = bucket }
+            if best!.isEmpty { break }
+        }
+        return best ?? []
     }
 
     /// The declared replica count of a replicated kind (1 when the field is left out), nil for

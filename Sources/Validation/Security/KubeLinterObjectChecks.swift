@@ -16,7 +16,9 @@ enum ObjectChecks {
                 return
             }
             let ns = ctx.item.ref.namespace ?? ""
-            let matched = ctx.index.workloads[ns]?.contains { LabelSelector.mapMatches(selector, labels: $0.podLabels) } ?? false
+            let matched = ctx.index.candidates(namespace: ns, required: selector).contains {
+                LabelSelector.mapMatches(selector, labels: ctx.index.workloads[$0].podLabels)
+            }
             if !matched {
                 ctx.report("dangling-service", "no pods in the input match the service selector \(labelText(selector))",
                            path: "spec.selector")
@@ -184,7 +186,9 @@ enum ObjectChecks {
             }
             let selector = spec["selector"]?.objectValue ?? [:]
             let ns = ctx.item.ref.namespace ?? ""
-            for w in ctx.index.workloads[ns] ?? [] {
+            let required = selector["matchLabels"]?.objectValue ?? [:]
+            for position in ctx.index.candidates(namespace: ns, required: required, bySelector: true) {
+                let w = ctx.index.workloads[position]
                 // kube-linter compares the PDB selector with the workload's own selector labels.
                 guard var replicas = w.replicas, let own = w.selectorLabels,
                       LabelSelector.matches(selector, labels: own) else { continue }

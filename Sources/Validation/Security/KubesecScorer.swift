@@ -3,35 +3,50 @@ import KubeClient
 /// Scores one object the way kubesec does: every rule whose kinds include the object's kind is
 /// evaluated; matched rules add their points once; the score is the sum.
 enum KubesecScorer {
+    /// Each rule's report entry, built once.
+    static let results: [KubesecRuleResult] = KubesecRules.all.map {
+        KubesecRuleResult(id: $0.id, selector: $0.selector, reason: $0.reason, points: $0.points)
+    }
+    /// Rule indices in kubesec's listing order: most negative first for critical, largest gain
+    /// first for passed and advise, table order among equal points.
+    static let criticalOrder: [Int] = KubesecRules.all.indices.filter { KubesecRules.all[$0].points < 0 }
+        .sorted { (KubesecRules.all[$0].points, $0) < (KubesecRules.all[$1].points, $1) }
+    static let positiveOrder: [Int] = KubesecRules.all.indices.filter { KubesecRules.all[$0].points >= 0 }
+        .sorted { (-KubesecRules.all[$0].points, $0) < (-KubesecRules.all[$1].points, $1) }
+
+    private enum Outcome { case notApplied, matched, unmatched }
+
     /// nil when no kubesec rule applies to the object's kind (such objects have no score and are
     /// never "failed").
     static func score(_ item: ScannedObject, pod: PodSpecView?, skip: (String) -> Bool) -> WorkloadScore? {
         let kind = item.ref.kind
         guard KubesecRules.scoredKinds.contains(kind) else { return nil }
+        let rules = KubesecRules.all
+        var outcome = [Outcome](repeating: .notApplied, count: rules.count)
         var score = 0
-        var critical: [KubesecRuleResult] = []
-        var passed: [KubesecRuleResult] = []
-        var advise: [KubesecRuleResult] = []
         var applied = 0
-        for rule in KubesecRules.all where rule.kinds.contains(kind) && !skip(rule.id) {
+        for (i, rule) in rules.enumerated() where rule.kinds.contains(kind) && !skip(rule.id) {
             applied += 1
-            let matched = rule.matches(item.object, pod)
-            let result = KubesecRuleResult(id: rule.id, selector: rule.selector, reason: rule.reason,
-                                           points: rule.points)
-            if matched {
+            if rule.matches(item.object, pod) {
+                outcome[i] = .matched
                 score += rule.points
-                if rule.points < 0 { critical.append(result) } else { passed.append(result) }
-            } else if rule.points >= 0 {
-                advise.append(result)
+            } else {
+                outcome[i] = .unmatched
             }
         }
         // Every applicable rule skipped: kubesec would call the kind unsupported.
         guard applied > 0 else { return nil }
-        // kubesec lists the most negative criticals first and the largest gains first.
-        let order = KubesecRules.order
-        critical.sort { $0.points != $1.points ? $0.points < $1.points : order[$0.id]! < order[$1.id]! }
-        passed.sort { $0.points != $1.points ? $0.points > $1.points : order[$0.id]! < order[$1.id]! }
-        advise.sort { $0.points != $1.points ? $0.points > $1.points : order[$0.id]! < order[$1.id]! }
+        var critical: [KubesecRuleResult] = []
+        var passed: [KubesecRuleResult] = []
+        var advise: [KubesecRuleResult] = []
+        for i in criticalOrder where outcome[i] == .matched { critical.append(results[i]) }
+        for i in positiveOrder {
+            switch outcome[i] {
+            case .matched: passed.append(results[i])
+            case .unmatched: advise.append(results[i])
+            case .notApplied: break
+            }
+        }
         return WorkloadScore(object: item.ref, location: item.location, score: score,
                              critical: critical, passed: passed, advise: advise)
     }
