@@ -191,9 +191,6 @@ enum KubesecRules {
         },
     ]
 
-    /// Position of each rule in `all`, to keep kubesec's listing order among equal points.
-    static let order: [String: Int] = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.id, $0) })
-
     static let byID: [String: KubesecRule] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
 
     /// Kinds at least one rule applies to: the kinds that get a score.
@@ -216,17 +213,6 @@ enum KubesecRules {
 
     static func profileType(_ profile: JSON) -> String? { profile["type"]?.stringValue }
 
-    /// Whether a container's capabilities `list` (add or drop) names `capability` (upper-case,
-    /// without `CAP_`); names compare case-insensitively, with or without the `CAP_` prefix.
-    static func hasCapability(_ c: [String: JSON], _ list: String, _ capability: String) -> Bool {
-        guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
-        for item in items {
-            guard case .string(let s) = item else { continue }
-            if capabilityName(s, equals: capability) { return true }
-        }
-        return false
-    }
-
     /// kubesec's own test: some entry of the list contains `text` (case-sensitive), so
     /// `CAP_SYS_ADMIN` counts as SYS_ADMIN but `sys_admin` does not.
     static func capabilityListContains(_ c: [String: JSON], _ list: String, _ text: String) -> Bool {
@@ -238,18 +224,6 @@ enum KubesecRules {
     static func hasCapabilities(_ c: [String: JSON], _ list: String) -> Bool {
         guard case .array(let items)? = c[path: "securityContext", "capabilities", list] else { return false }
         return !items.isEmpty
-    }
-
-    private static func capabilityName(_ s: String, equals name: String) -> Bool {
-        var u = s.utf8[...]
-        if u.count == name.utf8.count + 4, u.prefix(4).elementsEqual("CAP_".utf8, by: asciiCaseInsensitive) {
-            u = u.dropFirst(4)
-        }
-        return u.elementsEqual(name.utf8, by: asciiCaseInsensitive)
-    }
-
-    private static func asciiCaseInsensitive(_ a: UInt8, _ b: UInt8) -> Bool {
-        a == b || (a >= 97 && a <= 122 && a - 32 == b) || (b >= 97 && b <= 122 && b - 32 == a)
     }
 
     static func resource(_ pod: PodSpecView?, _ kind: String, _ name: String) -> Bool {
