@@ -14,18 +14,27 @@ enum KubesecScorer {
     static let positiveOrder: [Int] = KubesecRules.all.indices.filter { KubesecRules.all[$0].points >= 0 }
         .sorted { (-KubesecRules.all[$0].points, $0) < (-KubesecRules.all[$1].points, $1) }
 
+    /// Indices of the rules that apply to each scored kind.
+    static let rulesByKind: [String: [Int]] = {
+        var table: [String: [Int]] = [:]
+        for (i, rule) in KubesecRules.all.enumerated() {
+            for kind in rule.kinds { table[kind, default: []].append(i) }
+        }
+        return table
+    }()
+
     private enum Outcome { case notApplied, matched, unmatched }
 
     /// nil when no kubesec rule applies to the object's kind (such objects have no score and are
     /// never "failed").
     static func score(_ item: ScannedObject, pod: PodSpecView?, skip: (String) -> Bool) -> WorkloadScore? {
-        let kind = item.ref.kind
-        guard KubesecRules.scoredKinds.contains(kind) else { return nil }
+        guard let applicable = rulesByKind[item.ref.kind] else { return nil }
         let rules = KubesecRules.all
         var outcome = [Outcome](repeating: .notApplied, count: rules.count)
         var score = 0
         var applied = 0
-        for (i, rule) in rules.enumerated() where rule.kinds.contains(kind) && !skip(rule.id) {
+        for i in applicable where !skip(rules[i].id) {
+            let rule = rules[i]
             applied += 1
             if rule.matches(item.object, pod) {
                 outcome[i] = .matched
