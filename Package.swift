@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData", "SecurityFixtures"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),

@@ -1,0 +1,63 @@
+/// Descriptions of every security rule for report formats (SARIF `tool.driver.rules`).
+public enum SecurityRuleCatalog {
+    public static let rules: [RuleDescription] = kubesec + kubeLinter + own
+
+    public static let byID: [String: RuleDescription] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })
+
+    static let kubesec: [RuleDescription] = KubesecRules.all.map { rule in
+        let kinds = rule.kinds.sorted().joined(separator: ", ")
+        let effect = rule.points < 0
+            ? "Critical: matching it costs \(-rule.points) points."
+            : "Matching it earns \(rule.points) point\(rule.points == 1 ? "" : "s")."
+        return RuleDescription(
+            id: rule.id,
+            shortDescription: "kubesec \(rule.id): \(rule.selector)",
+            fullDescription: "\(rule.reason). kubesec selector: \(rule.selector). Applies to \(kinds). \(effect)",
+            help: help(for: rule),
+            defaultSeverity: rule.points < 0 ? .error : .info)
+    }
+
+    static let kubeLinter: [RuleDescription] = KubeLinterChecks.all.map { check in
+        RuleDescription(
+            id: check.id,
+            shortDescription: check.description,
+            fullDescription: "kube-linter check \(check.id)\(check.enabledByDefaultInKubeLinter ? "" : " (not in kube-linter's default set)"): \(check.description)",
+            help: check.remediation,
+            defaultSeverity: .warning)
+    }
+
+    static let own: [RuleDescription] = [
+        RuleDescription(
+            id: "min-score",
+            shortDescription: "A workload's kubesec score is below the required minimum.",
+            fullDescription: "The workload's kubesec score (the sum of the points of the rules it matches) is lower than security.minScore or --min-score.",
+            help: "Remove the critical settings listed in the message and adopt the advised ones until the score reaches the minimum, or skip rules that do not apply with tarsctl.dev/skip.",
+            defaultSeverity: .error),
+        RuleDescription(
+            id: "security-skip",
+            shortDescription: "A tarsctl.dev/skip annotation names a rule that does not exist.",
+            fullDescription: "The comma-separated rule ids in the tarsctl.dev/skip annotation must be kubesec rule ids or kube-linter check names.",
+            help: "Correct the rule id (ids are case-sensitive, e.g. RunAsNonRoot, latest-tag) or remove it from the annotation.",
+            defaultSeverity: .warning),
+    ]
+
+    private static func help(for rule: KubesecRule) -> String {
+        let fix: String
+        switch rule.id {
+        case "HostNetwork", "HostPID", "HostIPC":
+            fix = "Remove \(rule.selector.split(separator: " ")[1].dropFirst()): true from the pod spec."
+        case "Privileged": fix = "Remove securityContext.privileged: true; add only the capabilities the container needs."
+        case "CapSysAdmin": fix = "Remove SYS_ADMIN from securityContext.capabilities.add."
+        case "AllowPrivilegeEscalation": fix = "Set securityContext.allowPrivilegeEscalation: false."
+        case "DockerSock": fix = "Remove the hostPath volume of /var/run/docker.sock."
+        case "ProcMount": fix = "Remove the hostPath volume of /proc."
+        case "HostAliases": fix = "Remove spec.hostAliases and publish the names through DNS."
+        case "SeccompUnconfined": fix = "Use seccompProfile type RuntimeDefault or Localhost instead of Unconfined."
+        case "ApparmorUnconfined": fix = "Use appArmorProfile type RuntimeDefault or Localhost instead of Unconfined."
+        case "SecretsAsEnvironmentVariables": fix = "Mount the Secret as a volume instead of env valueFrom.secretKeyRef or envFrom.secretRef."
+        case "BindingsToSystemAnonymous": fix = "Remove system:anonymous from the binding's subjects."
+        default: fix = "Set \(rule.selector) to earn the points."
+        }
+        return fix + " To exempt one object, annotate it with tarsctl.dev/skip: \(rule.id)."
+    }
+}
