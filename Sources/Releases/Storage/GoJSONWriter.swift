@@ -29,19 +29,22 @@ struct GoJSONWriter {
 
     mutating func bytesAsBase64(_ data: [UInt8]) { string(Base64.encode(data)) }
 
-    /// A JSON value with object keys sorted (Go's map order) unless `keyOrder` gives struct order.
-    mutating func value(_ v: JSON, keyOrder: [String]? = nil) {
+    /// A JSON value with object keys sorted (Go's map order) unless `order` gives a Go struct's
+    /// field order; it applies to the object, its named children, and each element of an array.
+    mutating func value(_ v: JSON, order: KeyOrder? = nil) {
         switch v {
         case .null: raw("null")
         case .bool(let b): raw(b ? "true" : "false")
         case .int(let i): raw(String(i))
         case .double(let d): raw(Self.goFloat(d))
         case .string(let s): string(s)
-        case .array(let items): array(items) { w, item in w.value(item) }
+        case .array(let items): array(items) { w, item in w.value(item, order: order) }
         case .object(let fields):
             object { f in
-                for key in Self.ordered(fields.keys, by: keyOrder) {
-                    if let value = fields[key] { f.field(key) { $0.value(value) } }
+                for key in Self.ordered(fields.keys, by: order?.fields) {
+                    guard let value = fields[key] else { continue }
+                    if order?.omitEmpty.contains(key) == true && KeyOrder.isEmpty(value) { continue }
+                    f.field(key) { $0.value(value, order: order?.nested[key]) }
                 }
             }
         }
@@ -133,6 +136,26 @@ struct GoJSONWriter {
             out = digits[..<i] + "." + digits[i...]
         }
         return (negative ? "-" : "") + out
+    }
+}
+
+/// The field order of a Go struct written from JSON held as a map, and of the structs inside it.
+struct KeyOrder: Sendable {
+    var fields: [String]
+    var nested: [String: KeyOrder] = [:]
+    /// Fields tagged `omitempty`: left out when false, 0, "", null, or an empty array or object.
+    var omitEmpty: Set<String> = []
+
+    static func isEmpty(_ v: JSON) -> Bool {
+        switch v {
+        case .null: return true
+        case .bool(let b): return !b
+        case .int(let i): return i == 0
+        case .double(let d): return d == 0
+        case .string(let s): return s.isEmpty
+        case .array(let a): return a.isEmpty
+        case .object(let o): return o.isEmpty
+        }
     }
 }
 

@@ -9,12 +9,20 @@ public struct ReleaseDecodingError: Error, Sendable, CustomStringConvertible, Eq
 
 /// The release JSON exactly as Helm's `json.Marshal(release)` writes it, and its reader.
 public enum ReleaseCodec {
-    /// Chart.yaml keys in `chart.Metadata`'s declaration order.
-    static let metadataOrder = [
-        "name", "home", "sources", "version", "description", "keywords", "maintainers", "icon", "apiVersion",
-        "condition", "tags", "appVersion", "deprecated", "annotations", "kubeVersion", "dependencies", "type",
-    ]
-    static let lockOrder = ["generated", "digest", "dependencies"]
+    /// Field orders of Helm's chart types (`chart.Metadata`, `Maintainer`, `Dependency`, `Lock`),
+    /// which Go writes in declaration order.
+    static let dependencyOrder = KeyOrder(
+        fields: ["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias", "depends-on"],
+        omitEmpty: ["version", "condition", "tags", "enabled", "import-values", "alias", "depends-on"])
+    static let metadataFields = ["name", "home", "sources", "version", "description", "keywords", "maintainers", "icon",
+                                 "apiVersion", "condition", "tags", "appVersion", "deprecated", "annotations",
+                                 "kubeVersion", "dependencies", "type"]
+    static let metadataOrder = KeyOrder(
+        fields: metadataFields,
+        nested: ["maintainers": KeyOrder(fields: ["name", "email", "url"], omitEmpty: ["name", "email", "url"]),
+                 "dependencies": dependencyOrder],
+        omitEmpty: Set(metadataFields))
+    static let lockOrder = KeyOrder(fields: ["generated", "digest", "dependencies"], nested: ["dependencies": dependencyOrder])
 
     public static func encode(_ r: Release) -> [UInt8] {
         var w = GoJSONWriter()
@@ -59,8 +67,8 @@ public enum ReleaseCodec {
         }
         // chart.Chart has no omitempty: unset fields are written as null.
         w.object { f in
-            f.field("metadata") { $0.value(c.metadata ?? .null, keyOrder: metadataOrder) }
-            f.field("lock") { $0.value(c.lock ?? .null, keyOrder: lockOrder) }
+            f.field("metadata") { $0.value(c.metadata ?? .null, order: metadataOrder) }
+            f.field("lock") { $0.value(c.lock ?? .null, order: lockOrder) }
             f.field("templates") { files(c.templates, &$0) }
             f.field("values") { $0.value(c.values ?? .null) }
             f.field("schema") { w in
