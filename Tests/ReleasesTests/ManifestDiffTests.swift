@@ -175,3 +175,30 @@ import Testing
         #expect(!shown.contains("<redacted"))
     }
 }
+
+@Suite struct ManifestObjectsTests {
+    @Test func parsesEveryDocumentOfAReleaseManifest() throws {
+        let text = "---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  count: \"3\"\n"
+            + "---\n# Source: c/templates/empty.yaml\n# nothing\n---\n# Source: c/templates/b.yaml\napiVersion: apps/v1\n"
+            + "kind: Deployment\nmetadata:\n  name: b\n  namespace: x\nspec:\n  replicas: 2\n"
+        let objects = try ManifestObjects.parse(text)
+        #expect(objects.map { ObjectKey($0).description } == ["ConfigMap/a", "Deployment/b"])
+        #expect(objects[1][path: ["spec", "replicas"]] == 2)
+        #expect(objects[0][path: ["data", "count"]] == "3")
+        #expect(ObjectKey(objects[1]).group == "apps" && ObjectKey(objects[1]).namespace == "x")
+    }
+
+    @Test func badDocumentsNameTheSourceAndDocument() {
+        #expect(throws: (any Error).self) { try ManifestObjects.parse("a: [\n", source: "rev 3 manifest") }
+        do {
+            _ = try ManifestObjects.parse("kind: A\n---\n- 1\n- 2\n", source: "rev 3 manifest")
+        } catch {
+            #expect("\(error)" == "rev 3 manifest: document 2 is not a mapping")
+        }
+        do {
+            _ = try ManifestObjects.parse("a: [\n", source: "rev 3 manifest")
+        } catch {
+            #expect("\(error)".hasPrefix("rev 3 manifest: document 1 is not valid YAML: error converting YAML to JSON: yaml: line"))
+        }
+    }
+}

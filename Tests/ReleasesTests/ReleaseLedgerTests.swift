@@ -322,3 +322,40 @@ extension Release {
         return r
     }
 }
+
+@Suite struct UninstallAndNoChangeTests {
+    @Test(arguments: ["memory", "sandbox"], [true, false])
+    func uninstallKeepsOrDropsTheHistory(_ backendKind: String, _ keepHistory: Bool) async throws {
+        let ledger = ReleaseLedger(store: ReleaseStore(backend: Backends.make(backendKind)))
+        for i in 0..<2 {
+            let r = try await ledger.begin(ReleaseLedgerTests.draft("m\(i)"), status: i == 0 ? .pendingInstall : .pendingUpgrade,
+                                           description: "", now: ReleaseLedgerTests.at(Int64(i)))
+            try await ledger.succeed(r, description: "ok", historyMax: 10, now: ReleaseLedgerTests.at(Int64(i)))
+        }
+        let target = try await ledger.beginUninstall(name: "tars", namespace: "default", now: ReleaseLedgerTests.at(100))
+        #expect(target.version == 2)
+        #expect(try await ReleaseLedgerTests.statuses(ledger.store) == ["1:superseded", "2:uninstalling"])
+        try await ledger.finishUninstall(target, keepHistory: keepHistory, now: ReleaseLedgerTests.at(101))
+        let after = try await ledger.store.history(name: "tars", namespace: "default").releases
+        if keepHistory {
+            #expect(after.map { "\($0.version):\($0.status.rawValue)" } == ["1:superseded", "2:uninstalled"])
+            #expect(after.last?.info?.deleted == ReleaseLedgerTests.at(101))
+            #expect(ReleaseHistory.installBlocker(after) == nil)
+        } else {
+            #expect(after.isEmpty)
+        }
+    }
+
+    @Test func unchangedComparesWhatARevisionStores() {
+        let a = ReleaseLedgerTests.draft("kind: ConfigMap")
+        var b = a
+        b.version = 7
+        b.info = ReleaseInfo(description: "other", status: .pendingUpgrade)
+        #expect(ReleaseHistory.isUnchanged(a, b))
+        b.config = ["replicas": 2]
+        #expect(!ReleaseHistory.isUnchanged(a, b))
+        var c = a
+        c.manifest += "\n"
+        #expect(!ReleaseHistory.isUnchanged(a, c))
+    }
+}

@@ -87,3 +87,16 @@ public struct PendingRevision: Error, Sendable, CustomStringConvertible {
         return "\(s / 3600)h\(s % 3600 / 60)m"
     }
 }
+
+extension ReleaseHistory {
+    /// Whether a proposed revision would store what the current one already holds (same
+    /// manifest, hooks, user values and chart), so an upgrade without `--force` records nothing
+    /// (Helm's #7652). The caller still compares against the live objects for drift.
+    public static func isUnchanged(_ current: Release, _ proposed: Release) -> Bool {
+        current.manifest == proposed.manifest
+            && current.hooks.map(\.manifest) == proposed.hooks.map(\.manifest)
+            && current.config == proposed.config
+            && current.chart?.metadata == proposed.chart?.metadata
+            && current.chart?.values == proposed.chart?.values
+    }
+}

@@ -96,3 +96,40 @@ public struct ReleaseLedger: Sendable {
         return last
     }
 }
+
+extension ReleaseLedger {
+    /// Marks the deployed revision `uninstalling` (Helm records uninstall on the existing
+    /// revision, not a new one). Refused while another revision is pending.
+    public func beginUninstall(name: String, namespace: String, now: GoTime = .now()) async throws -> Release {
+        let history = try await store.history(name: name, namespace: namespace).releases
+        if let pending = ReleaseHistory.pendingProblem(history, now: now, staleAfterSeconds: staleAfterSeconds),
+           !pending.abandoned {
+            throw pending
+        }
+        guard var target = ReleaseHistory.deployed(history) ?? ReleaseHistory.latest(history) else {
+            throw ReleaseStoreError(code: .revisionNotFound, release: name, namespace: namespace, revision: 0)
+        }
+        target.info = target.info ?? ReleaseInfo()
+        target.info?.status = .uninstalling
+        target.info?.description = "Deletion in progress (or silently failed)"
+        try await store.update(target, now: now)
+        return target
+    }
+
+    /// Ends an uninstall: with `keepHistory` the revision becomes `uninstalled` (with its
+    /// deletion time) and every record stays; otherwise every revision's Secret is deleted.
+    public func finishUninstall(_ release: Release, keepHistory: Bool, now: GoTime = .now()) async throws {
+        if keepHistory {
+            var r = release
+            r.info = r.info ?? ReleaseInfo()
+            r.info?.status = .uninstalled
+            r.info?.deleted = now
+            r.info?.description = "Uninstallation complete"
+            try await store.update(r, now: now)
+            return
+        }
+        for r in try await store.history(name: release.name, namespace: release.namespace).releases {
+            try await store.delete(name: r.name, namespace: r.namespace, revision: r.version)
+        }
+    }
+}
