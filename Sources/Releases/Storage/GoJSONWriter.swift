@@ -8,9 +8,11 @@ struct GoJSONWriter {
     /// Writes `{`, then calls `body` with a field writer, then `}`.
     mutating func object(_ body: (inout FieldWriter) -> Void) {
         bytes.append(UInt8(ascii: "{"))
-        var fields = FieldWriter(writer: self)
+        // The buffer moves into the field writer and back, never copied (records run to megabytes).
+        var fields = FieldWriter(writer: GoJSONWriter())
+        swap(&fields.writer.bytes, &bytes)
         body(&fields)
-        self = fields.writer
+        swap(&fields.writer.bytes, &bytes)
         bytes.append(UInt8(ascii: "}"))
     }
 
