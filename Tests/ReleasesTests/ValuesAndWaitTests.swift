@@ -51,3 +51,28 @@ import Testing
         #expect(WaitReport.duration(3723) == "1h2m3s")
     }
 }
+
+@Suite struct ReleaseListFilterTests {
+    static func r(_ name: String, _ ns: String, _ v: Int, _ s: ReleaseStatus) -> Release {
+        Release(name: name, namespace: ns, version: v, info: ReleaseInfo(status: s))
+    }
+
+    static let records = [
+        r("web", "a", 1, .superseded), r("web", "a", 2, .deployed), r("api", "a", 1, .deployed), r("api", "a", 2, .failed),
+        r("db", "b", 1, .pendingInstall), r("old", "b", 3, .uninstalled), r("web", "b", 1, .deployed),
+    ]
+
+    static func shown(_ f: ReleaseListFilter) throws -> [String] {
+        try f.apply(records).map { "\($0.namespace)/\($0.name):\($0.version)" }
+    }
+
+    @Test func newestRevisionPerReleaseFilteredByStateAndName() throws {
+        #expect(try Self.shown(ReleaseListFilter()) == ["a/api:2", "a/web:2", "b/web:1"])
+        #expect(try Self.shown(ReleaseListFilter(pending: true)) == ["b/db:1"])
+        #expect(try Self.shown(ReleaseListFilter(all: true)) == ["a/api:2", "b/db:1", "b/old:3", "a/web:2", "b/web:1"])
+        #expect(try Self.shown(ReleaseListFilter(superseded: true)) == [])
+        #expect(try Self.shown(ReleaseListFilter(uninstalled: true, namePattern: "^o")) == ["b/old:3"])
+        #expect(try Self.shown(ReleaseListFilter(namePattern: "we")) == ["a/web:2", "b/web:1"])
+        #expect(throws: ReleaseListFilter.PatternError.self) { try ReleaseListFilter(namePattern: "(").apply(Self.records) }
+    }
+}
