@@ -198,6 +198,21 @@ enum Backends {
             #expect(p.fixCommand == "tarsctl rollback tars 1 -n default")
             #expect(p.description.hasPrefix("release tars in namespace default: revision 2 is pending-upgrade since 2026-09-21T14:15:00Z (3h0m ago), left behind by an operation that did not finish (its process stopped). Run `tarsctl rollback tars 1 -n default`"))
         }
+        // The fix as `rollback` runs it: the pending revision is marked failed, then the rollback proceeds.
+        let rollback = try await ledger.begin(Self.draft("a"), status: .pendingRollback, description: "Rollback to 1",
+                                              clearingPending: true, now: Self.at(20_000))
+        #expect(rollback.version == 3)
+        #expect(try await Self.statuses(ledger.store) == ["1:deployed", "2:failed", "3:pending-rollback"])
+        try await ledger.succeed(rollback, description: "Rollback to 1", historyMax: 10, now: Self.at(20_001))
+        #expect(try await Self.statuses(ledger.store) == ["1:superseded", "2:failed", "3:deployed"])
+    }
+
+    @Test(arguments: ["memory", "sandbox"])
+    func markPendingFailedIsTheStatusFix(_ backendKind: String) async throws {
+        let ledger = ReleaseLedger(store: ReleaseStore(backend: Backends.make(backendKind)), staleAfterSeconds: 600)
+        try await ledger.succeed(try await ledger.begin(Self.draft("a"), status: .pendingInstall, description: "", now: Self.at(0)),
+                                 description: "Install complete", historyMax: 10, now: Self.at(1))
+        _ = try await ledger.begin(Self.draft("b"), status: .pendingUpgrade, description: "", now: Self.at(100))
         // The fix: the pending revision becomes failed, and operations work again.
         let fixed = try await ledger.markPendingFailed(name: "tars", namespace: "default", now: Self.at(20_000))
         #expect(fixed?.info?.description == "marked failed by tarsctl: the operation that left it pending-upgrade did not finish")

@@ -25,11 +25,17 @@ public struct ReleaseLedger: Sendable {
     /// Stores `draft` as the next revision with a pending status. The create is the lock: two
     /// operations racing for one revision number cannot both create its Secret, so the loser is
     /// refused with `ConcurrentOperationError` and writes nothing.
-    public func begin(_ draft: Release, status: ReleaseStatus, description: String, now: GoTime = .now()) async throws -> Release {
+    ///
+    /// A pending latest revision refuses the operation (`PendingRevision`, whose message names
+    /// the fix), unless `clearingPending`: the fix itself (`rollback`) first marks it failed.
+    public func begin(_ draft: Release, status: ReleaseStatus, description: String, clearingPending: Bool = false,
+                      now: GoTime = .now()) async throws -> Release {
         precondition(status.isPending, "begin records a pending status")
-        let history = try await store.history(name: draft.name, namespace: draft.namespace).releases
+        var history = try await store.history(name: draft.name, namespace: draft.namespace).releases
         if let pending = ReleaseHistory.pendingProblem(history, now: now, staleAfterSeconds: staleAfterSeconds) {
-            throw pending
+            guard clearingPending else { throw pending }
+            _ = try await markPendingFailed(name: draft.name, namespace: draft.namespace, now: now)
+            history = try await store.history(name: draft.name, namespace: draft.namespace).releases
         }
         var r = draft
         r.version = ReleaseHistory.nextRevision(history)
