@@ -361,6 +361,18 @@ extension Release {
         }
     }
 
+    @Test(arguments: ["memory", "sandbox"])
+    func uninstallClearsACrashedFirstInstall(_ backendKind: String) async throws {
+        let ledger = ReleaseLedger(store: ReleaseStore(backend: Backends.make(backendKind)))
+        _ = try await ledger.begin(ReleaseLedgerTests.draft("a"), status: .pendingInstall, description: "",
+                                   now: ReleaseLedgerTests.at(0))
+        let target = try await ledger.beginUninstall(name: "tars", namespace: "default", now: ReleaseLedgerTests.at(5))
+        #expect(target.version == 1)
+        #expect(try await ReleaseLedgerTests.statuses(ledger.store) == ["1:uninstalling"])
+        try await ledger.finishUninstall(target, keepHistory: false, now: ReleaseLedgerTests.at(6))
+        #expect(try await ReleaseLedgerTests.statuses(ledger.store) == [])
+    }
+
     @Test func unchangedComparesWhatARevisionStores() {
         let a = ReleaseLedgerTests.draft("kind: ConfigMap")
         var b = a

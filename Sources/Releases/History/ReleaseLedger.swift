@@ -105,13 +105,11 @@ public struct ReleaseLedger: Sendable {
 
 extension ReleaseLedger {
     /// Marks the deployed revision `uninstalling` (Helm records uninstall on the existing
-    /// revision, not a new one). Refused while another revision is pending.
+    /// revision, not a new one). Uninstall is the fix a pending first install's message names,
+    /// so a pending revision is first marked failed rather than refusing.
     public func beginUninstall(name: String, namespace: String, now: GoTime = .now()) async throws -> Release {
+        _ = try await markPendingFailed(name: name, namespace: namespace, now: now)
         let history = try await store.history(name: name, namespace: namespace).releases
-        if let pending = ReleaseHistory.pendingProblem(history, now: now, staleAfterSeconds: staleAfterSeconds),
-           !pending.abandoned {
-            throw pending
-        }
         guard var target = ReleaseHistory.deployed(history) ?? ReleaseHistory.latest(history) else {
             throw ReleaseStoreError(code: .revisionNotFound, release: name, namespace: namespace, revision: 0)
         }
