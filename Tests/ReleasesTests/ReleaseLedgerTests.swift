@@ -266,6 +266,24 @@ enum Backends {
         #expect(try await Self.statuses(setup.store) == ["1:deployed", "2:pending-upgrade"])
     }
 
+    /// A slow operation whose pending revision was meanwhile cleared by the user (`rollback`):
+    /// its late success is not written over the other process's record.
+    @Test(arguments: ["memory", "sandbox"])
+    func aLateOutcomeDoesNotOverwriteARecordChangedMeanwhile(_ backendKind: String) async throws {
+        let ledger = ReleaseLedger(store: ReleaseStore(backend: Backends.make(backendKind)))
+        try await ledger.succeed(try await ledger.begin(Self.draft("a"), status: .pendingInstall, description: "", now: Self.at(0)),
+                                 description: "Install complete", historyMax: 10, now: Self.at(1))
+        let slow = try await ledger.begin(Self.draft("b"), status: .pendingUpgrade, description: "", now: Self.at(10))
+        #expect(slow.storageVersion != nil)
+        _ = try await ledger.markPendingFailed(name: "tars", namespace: "default", now: Self.at(2000))
+        await #expect(throws: ReleaseStoreError(code: .modifiedConcurrently, release: "tars", namespace: "default", revision: 2)) {
+            try await ledger.succeed(slow, description: "Upgrade complete", historyMax: 10, now: Self.at(2001))
+        }
+        #expect(try await Self.statuses(ledger.store) == ["1:deployed", "2:failed"])
+        #expect("\(ReleaseStoreError(code: .modifiedConcurrently, release: "tars", namespace: "default", revision: 2))"
+            == "release tars revision 2 in namespace default was changed by another process while this operation ran, so its outcome was not recorded over it; see `tarsctl history tars -n default`")
+    }
+
     /// Issue 8, acceptance 5 (storage half): records Helm wrote are listed and upgraded, and
     /// Helm's format reader accepts what tarsctl rewrote.
     @Test(arguments: ["memory", "sandbox"])

@@ -46,11 +46,10 @@ public struct ReleaseLedger: Sendable {
         info.description = description
         r.info = info
         do {
-            try await store.create(r, now: now)
+            return try await store.create(r, now: now)
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ConcurrentOperationError(release: r.name, namespace: r.namespace, revision: r.version)
         }
-        return r
     }
 
     /// Records success: the revision becomes `deployed` and every other deployed revision
@@ -98,8 +97,7 @@ public struct ReleaseLedger: Sendable {
         let was = last.status.rawValue
         last.info?.status = .failed
         last.info?.description = "marked failed by tarsctl: the operation that left it \(was) did not finish"
-        try await store.update(last, now: now)
-        return last
+        return try await store.update(last, now: now)
     }
 }
 
@@ -116,8 +114,7 @@ extension ReleaseLedger {
         target.info = target.info ?? ReleaseInfo()
         target.info?.status = .uninstalling
         target.info?.description = "Deletion in progress (or silently failed)"
-        try await store.update(target, now: now)
-        return target
+        return try await store.update(target, now: now)
     }
 
     /// Ends an uninstall: with `keepHistory` the revision becomes `uninstalled` (with its

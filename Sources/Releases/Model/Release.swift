@@ -21,6 +21,9 @@ public struct Release: Sendable, Equatable {
     public var labels: [String: String]
     /// Top-level fields this version does not know, written back unchanged.
     public var unknownFields: [String: JSON]
+    /// The `metadata.resourceVersion` of the Secret this was read from or written to; an update
+    /// sends it so a record someone else changed meanwhile is not overwritten. Not in the JSON.
+    public var storageVersion: String?
 
     public init(name: String, namespace: String, version: Int, info: ReleaseInfo? = nil, chart: ChartRecord? = nil,
                 config: [String: JSON] = [:], manifest: String = "", hooks: [Hook] = [], applyMethod: String = "",

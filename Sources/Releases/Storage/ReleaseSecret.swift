@@ -36,7 +36,7 @@ public enum ReleaseSecret {
         labels["status"] = .string(release.status.rawValue)
         labels["version"] = .string(String(release.version))
         let helmValue = try base64Gzip(ReleaseCodec.encode(release))
-        return [
+        var secret: JSON = [
             "apiVersion": "v1",
             "kind": "Secret",
             "metadata": [
@@ -48,6 +48,10 @@ public enum ReleaseSecret {
             // Helm's driver stores the base64 text as the data bytes; the API encodes bytes as base64.
             "data": ["release": .string(Base64.encode(Array(helmValue.utf8)))],
         ]
+        if write == .update, let version = release.storageVersion {
+            secret[path: ["metadata", "resourceVersion"]] = .string(version)
+        }
+        return secret
     }
 
     /// The release a Secret object holds. Accepts gzip-compressed and plain JSON payloads, as
@@ -78,6 +82,7 @@ public enum ReleaseSecret {
         } catch {
             throw fail("the release record cannot be read: \(error)")
         }
+        release.storageVersion = secret[path: ["metadata", "resourceVersion"]]?.stringValue
         if let labels = secret[path: ["metadata", "labels"]]?.objectValue {
             for (k, v) in labels where !systemLabels.contains(k) {
                 if let s = v.stringValue { release.labels[k] = s }

@@ -2,7 +2,7 @@ import KubeClient
 
 /// A storage failure that names the release and revision and says what to do.
 public struct ReleaseStoreError: Error, Sendable, CustomStringConvertible, Equatable {
-    public enum Code: Sendable, Equatable { case revisionExists, revisionNotFound }
+    public enum Code: Sendable, Equatable { case revisionExists, revisionNotFound, modifiedConcurrently }
     public var code: Code
     public var release: String
     public var namespace: String
@@ -12,6 +12,10 @@ public struct ReleaseStoreError: Error, Sendable, CustomStringConvertible, Equat
         switch code {
         case .revisionExists:
             return "release \(release) revision \(revision) already exists in namespace \(namespace)"
+        case .modifiedConcurrently:
+            return "release \(release) revision \(revision) in namespace \(namespace) was changed by another "
+                + "process while this operation ran, so its outcome was not recorded over it; see "
+                + "`tarsctl history \(release) -n \(namespace)`"
         case .revisionNotFound:
             return "release \(release) has no revision \(revision) in namespace \(namespace); "
                 + "see `tarsctl history \(release) -n \(namespace)` for the revisions it has"
@@ -53,24 +57,38 @@ public struct ReleaseStore: Sendable {
         return try ReleaseSecret.decode(secret)
     }
 
-    /// Stores a new revision; `revisionExists` when another writer stored it first.
-    public func create(_ release: Release, now: GoTime = .now()) async throws {
+    /// Stores a new revision; `revisionExists` when another writer stored it first. Returns it
+    /// with the stored Secret's version, for a later `update`.
+    @discardableResult
+    public func create(_ release: Release, now: GoTime = .now()) async throws -> Release {
         do {
-            _ = try await backend.create(namespace: release.namespace,
-                                         secret: try ReleaseSecret.encode(release, write: .create, now: now))
+            let stored = try await backend.create(namespace: release.namespace,
+                                                  secret: try ReleaseSecret.encode(release, write: .create, now: now))
+            var r = release
+            r.storageVersion = stored[path: ["metadata", "resourceVersion"]]?.stringValue
+            return r
         } catch SecretBackendError.alreadyExists {
             throw ReleaseStoreError(code: .revisionExists, release: release.name, namespace: release.namespace,
                                     revision: release.version)
         }
     }
 
-    /// Rewrites a stored revision (its status, description, hooks' last runs).
-    public func update(_ release: Release, now: GoTime = .now()) async throws {
+    /// Rewrites a stored revision (its status, description, hooks' last runs). When the release
+    /// carries a `storageVersion` and the Secret changed since, nothing is written and
+    /// `modifiedConcurrently` is thrown. Returns it with the new version.
+    @discardableResult
+    public func update(_ release: Release, now: GoTime = .now()) async throws -> Release {
         do {
-            _ = try await backend.replace(namespace: release.namespace,
-                                          secret: try ReleaseSecret.encode(release, write: .update, now: now))
+            let stored = try await backend.replace(namespace: release.namespace,
+                                                   secret: try ReleaseSecret.encode(release, write: .update, now: now))
+            var r = release
+            r.storageVersion = stored[path: ["metadata", "resourceVersion"]]?.stringValue
+            return r
         } catch SecretBackendError.notFound {
             throw ReleaseStoreError(code: .revisionNotFound, release: release.name, namespace: release.namespace,
+                                    revision: release.version)
+        } catch SecretBackendError.conflict {
+            throw ReleaseStoreError(code: .modifiedConcurrently, release: release.name, namespace: release.namespace,
                                     revision: release.version)
         }
     }
