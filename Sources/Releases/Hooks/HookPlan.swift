@@ -44,7 +44,7 @@ public enum HookPlan {
                 }
             }
             let annotations = annotationsOf(m)
-            if let w = annotations[weightAnnotation], Int(w.trimmingCharacters(in: .whitespaces)) == nil {
+            if let w = annotations[weightAnnotation], Int(w) == nil {  // Helm: strconv.Atoi, no trimming
                 result.warnings.append("\(where_): \(weightAnnotation) \"\(w)\" is not an integer; weight 0 is used")
             }
             let logPolicies = (annotations[outputLogPolicyAnnotation] ?? "").split(separator: ",")
