@@ -76,3 +76,19 @@ import Testing
         #expect(throws: ReleaseListFilter.PatternError.self) { try ReleaseListFilter(namePattern: "(").apply(Self.records) }
     }
 }
+
+@Suite struct WaitModeTests {
+    @Test func flagValuesAndTargets() throws {
+        #expect(try WaitMode(flag: nil) == .watcher)
+        #expect(try WaitMode(flag: "") == .watcher)
+        #expect(try WaitMode(flag: "hookOnly") == .hookOnly)
+        #expect(try WaitMode(flag: "legacy") == .legacy)
+        #expect(throws: WaitModeError.self) { try WaitMode(flag: "true") }
+        #expect("\(WaitModeError(value: "true"))" == "invalid value \"true\" for --wait: use watcher, hookOnly, legacy (a bare --wait means watcher)")
+        let objects: [JSON] = [["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web"]],
+                               ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "once"]]]
+        #expect(WaitMode.watcher.targets(objects, waitForJobs: false).map { ObjectKey($0).description } == ["Deployment/web"])
+        #expect(WaitMode.legacy.targets(objects, waitForJobs: true).count == 2)
+        #expect(WaitMode.hookOnly.targets(objects, waitForJobs: true).isEmpty)
+    }
+}
