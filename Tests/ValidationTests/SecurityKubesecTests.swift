@@ -111,7 +111,7 @@ import Testing
         #expect(f.severity == .error)
         #expect(f.object == ObjectRef(apiVersion: "v1", kind: "Pod", name: "p", namespace: "team"))
         #expect(f.location == SourceLocation(file: "test.yaml", line: 5, column: 1, endLine: 13))
-        #expect(f.message == "Pod/p: Sharing the host's PID namespace allows visibility of processes on the host, potentially leaking information such as environment variables and configuration (.spec .hostPID == true, -9 points)")
+        #expect(f.message == "Pod/p: Sharing the host's PID namespace allows visibility of processes on the host, potentially leaking information such as environment variables and configuration (.spec .hostPID == true, -9 points). Remove hostPID: true from the pod spec.")
         #expect(report.scores.map(\.object.kind) == ["Pod"])
     }
 

@@ -12,7 +12,8 @@ public enum SecurityRuleCatalog {
         return RuleDescription(
             id: rule.id,
             shortDescription: "kubesec \(rule.id): \(rule.selector)",
-            fullDescription: "\(rule.reason). kubesec selector: \(rule.selector). Applies to \(kinds). \(effect)",
+            fullDescription: "\(rule.reason). kubesec selector: \(rule.selector). Applies to \(kinds). \(effect)"
+                + (rule.pointsConfirmed ? "" : " (This newer kubesec rule's points could not be confirmed from a kubesec release; tarsctl uses \(rule.points).)"),
             help: help(for: rule),
             defaultSeverity: rule.points < 0 ? .error : .info)
     }
@@ -25,6 +26,9 @@ public enum SecurityRuleCatalog {
             help: check.remediation,
             defaultSeverity: .warning)
     }
+
+    /// `fix(for:)` of every kubesec rule, by id.
+    static let kubesecFixes: [String: String] = Dictionary(uniqueKeysWithValues: KubesecRules.all.map { ($0.id, fix(for: $0)) })
 
     static let own: [RuleDescription] = [
         RuleDescription(
@@ -42,22 +46,25 @@ public enum SecurityRuleCatalog {
     ]
 
     private static func help(for rule: KubesecRule) -> String {
-        let fix: String
+        fix(for: rule) + " To exempt one object, annotate it with tarsctl.dev/skip: \(rule.id)."
+    }
+
+    /// What to change so the rule stops costing (or starts earning) points.
+    static func fix(for rule: KubesecRule) -> String {
         switch rule.id {
         case "HostNetwork", "HostPID", "HostIPC":
-            fix = "Remove \(rule.selector.split(separator: " ")[1].dropFirst()): true from the pod spec."
-        case "Privileged": fix = "Remove securityContext.privileged: true; add only the capabilities the container needs."
-        case "CapSysAdmin": fix = "Remove SYS_ADMIN from securityContext.capabilities.add."
-        case "AllowPrivilegeEscalation": fix = "Set securityContext.allowPrivilegeEscalation: false."
-        case "DockerSock": fix = "Remove the hostPath volume of /var/run/docker.sock."
-        case "ProcMount": fix = "Remove the hostPath volume of /proc."
-        case "HostAliases": fix = "Remove spec.hostAliases and publish the names through DNS."
-        case "SeccompUnconfined": fix = "Use seccompProfile type RuntimeDefault or Localhost instead of Unconfined."
-        case "ApparmorUnconfined": fix = "Use appArmorProfile type RuntimeDefault or Localhost instead of Unconfined."
-        case "SecretsAsEnvironmentVariables": fix = "Mount the Secret as a volume instead of env valueFrom.secretKeyRef or envFrom.secretRef."
-        case "BindingsToSystemAnonymous": fix = "Remove system:anonymous from the binding's subjects."
-        default: fix = "Set \(rule.selector) to earn the points."
+            "Remove \(rule.selector.split(separator: " ")[1].dropFirst()): true from the pod spec."
+        case "Privileged": "Remove securityContext.privileged: true; add only the capabilities the container needs."
+        case "CapSysAdmin": "Remove SYS_ADMIN from securityContext.capabilities.add."
+        case "AllowPrivilegeEscalation": "Set securityContext.allowPrivilegeEscalation: false."
+        case "DockerSock": "Remove the hostPath volume of /var/run/docker.sock."
+        case "ProcMount": "Remove the hostPath volume of /proc."
+        case "HostAliases": "Remove spec.hostAliases and publish the names through DNS."
+        case "SeccompUnconfined": "Use seccompProfile type RuntimeDefault or Localhost instead of Unconfined."
+        case "ApparmorUnconfined": "Use appArmorProfile type RuntimeDefault or Localhost instead of Unconfined."
+        case "SecretsAsEnvironmentVariables": "Mount the Secret as a volume instead of env valueFrom.secretKeyRef or envFrom.secretRef."
+        case "BindingsToSystemAnonymous": "Remove system:anonymous from the binding's subjects."
+        default: "Set \(rule.selector) to earn the points."
         }
-        return fix + " To exempt one object, annotate it with tarsctl.dev/skip: \(rule.id)."
     }
 }

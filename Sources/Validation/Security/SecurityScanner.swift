@@ -35,7 +35,7 @@ public struct SecurityScanner: Sendable {
             if let score = KubesecScorer.score(item, pod: pod, skip: skip) {
                 for rule in score.critical {
                     findings.append(Finding(ruleID: rule.id, severity: .error,
-                                            message: "\(item.ref.display): \(rule.reason) (\(rule.selector), \(rule.points) points)",
+                                            message: "\(item.ref.display): \(rule.reason) (\(rule.selector), \(rule.points) points). \(SecurityRuleCatalog.kubesecFixes[rule.id] ?? "")",
                                             location: item.location, object: item.ref))
                 }
                 if options.includeAdvice {
