@@ -28,6 +28,7 @@ struct Lint: ParsableCommand {
     @Option(name: [.short, .customLong("api-versions")], help: "Kubernetes API versions for .Capabilities.APIVersions (repeatable).")
     var apiVersions: [String] = []
     @Option(name: [.short, .customLong("output")], help: "Report format: text, json, junit or sarif.") var output: ReportFormat = .text
+    @OptionGroup var security: SecurityFlags
 
     func validate() throws {
         if let v = kubeVersion, v.range(of: #"^v?\d+\.\d+(\.\d+)?$"#, options: .regularExpression) == nil {
@@ -51,16 +52,27 @@ struct Lint: ParsableCommand {
             throw CLIInput.InputError(description: e.description)
         }
         var report = result.report
-        for check in Self.documentChecks { report.merge(try check(result.documents, options)) }
+        let securityOptions = try security.options(configDirectory: chart)
+        let documents = Self.manifestDocuments(result.documents)
+        let schema = SchemaOptions(kubernetesVersion: kubeVersion, strict: false, ignoreMissingSchemas: true)
+        do {
+            report.merge(try ManifestChecks.run(documents, schema: schema, security: securityOptions))
+        } catch {
+            throw CLIInput.InputError(description: error.description)
+        }
         if strict { report = report.promotingWarnings() }
         try ReportOutput.write(report, format: output)
         if report.fails(strict: strict) { throw ExitCode(3) }
     }
 
-    /// Checks that run on the same rendered objects after the chart rules, each returning its own
-    /// report (findings, checked objects, rule descriptions, scores) that is merged into lint's.
-    /// Schema validation and the security scan plug in here.
-    static let documentChecks: [@Sendable ([RenderedDocument], LintOptions) throws -> ValidationReport] = []
+    /// The rendered documents as parsed objects for the schema check and the security scan,
+    /// keeping their lines in the rendered output (leading newlines shift the parser's count).
+    static func manifestDocuments(_ rendered: [RenderedDocument]) -> [ManifestDocument] {
+        rendered.flatMap { doc in
+            ManifestLoader.load(text: String(repeating: "\n", count: max(doc.startLine - 1, 0)) + doc.text,
+                                file: doc.file).documents
+        }
+    }
 
     /// Report paths relative to the working directory (the repository root in CI), so SARIF
     /// URIs resolve against `%SRCROOT%`; paths outside it stay absolute.

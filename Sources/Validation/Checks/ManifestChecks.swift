@@ -1,0 +1,40 @@
+import KubeClient
+
+/// The object-level checks that `validate` and `lint` share: schema validation against the
+/// Kubernetes OpenAPI and the security scan (kubesec scoring, kube-linter checks), folded into
+/// one `ValidationReport` so every output format sees schema and security results alike.
+public enum ManifestChecks {
+    /// Runs the schema check when `schema` is given and the security scan when `security` is
+    /// given, over `documents`. `crds` are extra CustomResourceDefinitions (a chart's `crds/`).
+    public static func run(_ documents: [ManifestDocument], crds: [ManifestDocument] = [],
+                           schema: SchemaOptions?, security: SecurityOptions?) throws(SchemaError) -> ValidationReport {
+        var report = ValidationReport()
+        if let schema {
+            report.findings += try SchemaCheck.validate(documents, crds: crds, options: schema)
+            report.rules.append(SchemaCheck.rule)
+        }
+        var scanned: [ScannedObject] = []
+        if security != nil { scanned.reserveCapacity(documents.count) }
+        for d in documents {
+            var location = d.location
+            location.endLine = max(d.endLine, location.line)
+            if let ref = d.ref {
+                report.checked.append(CheckedObject(object: ref, location: location,
+                                                    checks: schema == nil ? [] : [SchemaCheck.rule.id]))
+                if security != nil { scanned.append(ScannedObject(ref: ref, object: d.object, location: location)) }
+            }
+        }
+        if let security {
+            let result = SecurityScanner(options: security).scan(scanned)
+            report.findings += result.findings
+            report.scores += result.scores.map { s in
+                ScoreEntry(object: s.object, location: s.location, score: s.score,
+                           critical: s.critical.map(\.id), passed: s.passed.map(\.id),
+                           advise: s.advise.map(\.id), minimum: security.minScore)
+            }
+            let used = Set(result.findings.map(\.ruleID))
+            report.rules += SecurityRuleCatalog.rules.filter { used.contains($0.id) }
+        }
+        return report
+    }
+}
