@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Validation", dependencies: ["ChartRender", "KubeClient"]),
+        .target(name: "Validation", dependencies: ["ChartRender", "KubeClient", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Releases",
             dependencies: [
@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["SecurityFixtures"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData", "SecurityFixtures"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),
