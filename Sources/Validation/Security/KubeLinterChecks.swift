@@ -4,12 +4,38 @@ import KubeClient
 /// although kube-linter leaves it off by default). Names, scopes and parameters follow kube-linter;
 /// the code and messages are ours.
 struct KubeLinterCheck: Sendable {
+    /// The kinds a check looks at, as kube-linter scopes them.
+    enum Scope: Sendable {
+        case deploymentLike, service, deploymentLikeOrService, podDisruptionBudget, anyKind
+
+        func contains(_ kind: String) -> Bool {
+            switch self {
+            case .deploymentLike: PodSpecView.isDeploymentLike(kind)
+            case .service: kind == "Service"
+            case .deploymentLikeOrService: kind == "Service" || PodSpecView.isDeploymentLike(kind)
+            case .podDisruptionBudget: kind == "PodDisruptionBudget"
+            case .anyKind: true
+            }
+        }
+    }
+
     let id: String
     let description: String
     let remediation: String
     let enabledByDefaultInKubeLinter: Bool
+    let scope: Scope
     /// Per-object checks run once per object; cross-object ones get the whole run's index.
     let run: @Sendable (inout CheckContext) -> Void
+
+    init(id: String, description: String, remediation: String, enabledByDefaultInKubeLinter: Bool,
+         scope: Scope = .deploymentLike, run: @escaping @Sendable (inout CheckContext) -> Void) {
+        self.id = id
+        self.description = description
+        self.remediation = remediation
+        self.enabledByDefaultInKubeLinter = enabledByDefaultInKubeLinter
+        self.scope = scope
+        self.run = run
+    }
 }
 
 /// What a check sees of one object, and where it reports.
