@@ -8,11 +8,14 @@ struct KubeLinterCheck: Sendable {
     enum Scope: Sendable {
         case deploymentLike, service, deploymentLikeOrService, podDisruptionBudget, anyKind
 
-        func contains(_ kind: String) -> Bool {
+        func contains(_ kind: String) -> Bool { contains(kind, deploymentLike: PodSpecView.isDeploymentLike(kind)) }
+
+        /// `deploymentLike` is worked out once per object by the caller.
+        func contains(_ kind: String, deploymentLike: Bool) -> Bool {
             switch self {
-            case .deploymentLike: PodSpecView.isDeploymentLike(kind)
+            case .deploymentLike: deploymentLike
             case .service: kind == "Service"
-            case .deploymentLikeOrService: kind == "Service" || PodSpecView.isDeploymentLike(kind)
+            case .deploymentLikeOrService: deploymentLike || kind == "Service"
             case .podDisruptionBudget: kind == "PodDisruptionBudget"
             case .anyKind: true
             }
