@@ -25,15 +25,7 @@ public enum ManifestChecks {
             }
         }
         if let security {
-            let result = SecurityScanner(options: security).scan(scanned)
-            report.findings += result.findings
-            report.scores += result.scores.map { s in
-                ScoreEntry(object: s.object, location: s.location, score: s.score,
-                           critical: s.critical.map(\.id), passed: s.passed.map(\.id),
-                           advise: s.advise.map(\.id), minimum: security.minScore)
-            }
-            let used = Set(result.findings.map(\.ruleID))
-            report.rules += SecurityRuleCatalog.rules.filter { used.contains($0.id) }
+            report.merge(SecurityScanner(options: security).validationReport(scanned))
         }
         return report
     }

@@ -108,6 +108,7 @@ public struct ScoreEntry: Sendable, Codable, Hashable {
         self.minimum = minimum
     }
 
-    /// Failed: a critical rule matched or the score is under the minimum.
-    public var failed: Bool { !critical.isEmpty || (minimum.map { score < $0 } ?? false) }
+    /// Failed as kubesec says it (the score is negative), or under the `--min-score` minimum.
+    /// A critical rule is reported as an error finding of its own either way.
+    public var failed: Bool { score < 0 || (minimum.map { score < $0 } ?? false) }
 }

@@ -4,12 +4,41 @@ import KubeClient
 /// although kube-linter leaves it off by default). Names, scopes and parameters follow kube-linter;
 /// the code and messages are ours.
 struct KubeLinterCheck: Sendable {
+    /// The kinds a check looks at, as kube-linter scopes them.
+    enum Scope: Sendable {
+        case deploymentLike, service, deploymentLikeOrService, podDisruptionBudget, anyKind
+
+        func contains(_ kind: String) -> Bool { contains(kind, deploymentLike: PodSpecView.isDeploymentLike(kind)) }
+
+        /// `deploymentLike` is worked out once per object by the caller.
+        func contains(_ kind: String, deploymentLike: Bool) -> Bool {
+            switch self {
+            case .deploymentLike: deploymentLike
+            case .service: kind == "Service"
+            case .deploymentLikeOrService: deploymentLike || kind == "Service"
+            case .podDisruptionBudget: kind == "PodDisruptionBudget"
+            case .anyKind: true
+            }
+        }
+    }
+
     let id: String
     let description: String
     let remediation: String
     let enabledByDefaultInKubeLinter: Bool
+    let scope: Scope
     /// Per-object checks run once per object; cross-object ones get the whole run's index.
     let run: @Sendable (inout CheckContext) -> Void
+
+    init(id: String, description: String, remediation: String, enabledByDefaultInKubeLinter: Bool,
+         scope: Scope = .deploymentLike, run: @escaping @Sendable (inout CheckContext) -> Void) {
+        self.id = id
+        self.description = description
+        self.remediation = remediation
+        self.enabledByDefaultInKubeLinter = enabledByDefaultInKubeLinter
+        self.scope = scope
+        self.run = run
+    }
 }
 
 /// What a check sees of one object, and where it reports.

@@ -8,7 +8,8 @@ enum ObjectChecks {
             id: "dangling-service",
             description: "Indicates when services do not have any associated deployments.",
             remediation: "Make the Service's selector match the pod template labels of one of your workloads, or remove the Service.",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .service
         ) { ctx in
             guard ctx.kind == "Service", ctx.item.object["spec"]?["type"]?.stringValue != "ExternalName" else { return }
             guard let selector = ctx.item.object["spec"]?["selector"]?.objectValue, !selector.isEmpty else {
@@ -28,7 +29,8 @@ enum ObjectChecks {
             id: "invalid-target-ports",
             description: "Indicates when deployments or services use port names that violate the IANA service name rules.",
             remediation: "Name ports with at most 15 lower-case letters, digits and single hyphens, with at least one letter and no hyphen at either end.",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .deploymentLikeOrService
         ) { ctx in
             if ctx.kind == "Service" {
                 for (i, p) in (ctx.item.object["spec"]?["ports"]?.arrayValue ?? []).enumerated() {
@@ -115,7 +117,8 @@ enum ObjectChecks {
             id: "no-extensions-v1beta",
             description: "Indicates when objects use deprecated API versions under extensions/v1beta.",
             remediation: "Move the object to its current API group (apps/v1, networking.k8s.io/v1, policy/v1).",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .anyKind
         ) { ctx in
             let v = ctx.item.ref.apiVersion
             if v.hasPrefix("extensions/v1beta") && v.count > "extensions/v1beta".count {
@@ -141,7 +144,8 @@ enum ObjectChecks {
             id: "pdb-max-unavailable",
             description: "Indicates when a PodDisruptionBudget has a maxUnavailable of zero, which blocks every voluntary disruption.",
             remediation: "Set maxUnavailable above 0 (or use minAvailable below the replica count) so nodes can be drained.",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .podDisruptionBudget
         ) { ctx in
             guard ctx.kind == "PodDisruptionBudget", let m = ctx.item.object["spec"]?["maxUnavailable"], !m.isNull else { return }
             if let n = m.intValue {
@@ -163,7 +167,8 @@ enum ObjectChecks {
             id: "pdb-min-available",
             description: "Indicates when a PodDisruptionBudget's minAvailable will always prevent pod disruptions of the workloads it selects.",
             remediation: "Lower minAvailable below the replica count of the selected workload (or its autoscaler's minReplicas), or raise the replicas.",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .podDisruptionBudget
         ) { ctx in
             guard ctx.kind == "PodDisruptionBudget", let spec = ctx.item.object["spec"],
                   let min = spec["minAvailable"], !min.isNull else { return }
@@ -205,7 +210,8 @@ enum ObjectChecks {
             id: "pdb-unhealthy-pod-eviction-policy",
             description: "Indicates when a PodDisruptionBudget does not explicitly set unhealthyPodEvictionPolicy.",
             remediation: "Set spec.unhealthyPodEvictionPolicy: AlwaysAllow so unhealthy pods do not block node drains.",
-            enabledByDefaultInKubeLinter: true
+            enabledByDefaultInKubeLinter: true,
+            scope: .podDisruptionBudget
         ) { ctx in
             guard ctx.kind == "PodDisruptionBudget" else { return }
             if ctx.item.object["spec"]?["unhealthyPodEvictionPolicy"]?.stringValue == nil {

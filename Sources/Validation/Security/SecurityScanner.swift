@@ -51,7 +51,8 @@ public struct SecurityScanner: Sendable {
                 scores.append(score)
             }
             var ctx = CheckContext(item: item, pod: pod, index: index, skip: skip)
-            for check in KubeLinterChecks.all where !skip(check.id) {
+            let deploymentLike = PodSpecView.isDeploymentLike(item.ref.kind)
+            for check in KubeLinterChecks.all where check.scope.contains(item.ref.kind, deploymentLike: deploymentLike) && !skip(check.id) {
                 check.run(&ctx)
             }
             findings.append(contentsOf: ctx.findings)
