@@ -34,7 +34,7 @@ enum LintFixture {
     /// Only warnings: a Deployment without probes and limits.
     static let warningsOnly: [String: String] = [
         "Chart.yaml": "apiVersion: v2\nname: warn\nversion: 0.1.0\n",
-        "templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n",
+        "templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n",
     ]
 
     /// Writes `files` under a fresh temporary directory as `NAME/…`; returns the parent.
@@ -99,7 +99,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
 }
 
 @Test func tarsProdWithoutSecretsNamesEachFailingTemplate() throws {
-    let r = try CLI.run(["lint", ".", "-f", "Values/prod.yaml", "-f", "Tests/chart/variations/site.yaml"], cwd: Repo.root)
+    let r = try CLI.run(["lint", ".", "-f", "Values/prod.yaml", "-f", "Tests/chart/variations/site.yaml", "--no-security"], cwd: Repo.root)
     #expect(r.status == 3)
     #expect(r.stdout.contains("Templates/secrets.yaml:11:6  error  template-render  template tars/templates/secrets.yaml does not render"))
     #expect(r.stdout.contains("secrets.jwtSecretKey is required in production"))
@@ -107,7 +107,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
 
 @Test func failingChartAsText() throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
-    let r = try CLI.run(["lint", "bad"], cwd: dir)
+    let r = try CLI.run(["lint", "bad", "--no-security"], cwd: dir)
     #expect(r.status == 3, "\(r.stderr)")
     for line in [
         "bad/Chart.yaml\n  bad/Chart.yaml:3:10  error    chart-metadata  Chart.yaml version \"1.x\" is not a SemVer 2 version",
@@ -126,7 +126,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
 
 @Test func failingChartAsJSON() throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
-    let r = try CLI.run(["lint", "bad", "-o", "json"], cwd: dir)
+    let r = try CLI.run(["lint", "bad", "-o", "json", "--no-security"], cwd: dir)
     #expect(r.status == 3)
     let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     #expect((obj["summary"] as? [String: Int]) == ["errors": 5, "warnings": 3, "info": 0, "objects": 3, "files": 5])
@@ -156,7 +156,8 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     #expect(r.status == 3)
     let check = try LintFixture.check("sarif", r.stdout)
     #expect(check.status == 0, "\(check.output)")
-    #expect(check.output == "ok sarif: 8 results\n")
+    // 8 chart-rule results plus 9 kube-linter warnings on the Deployment and Service.
+    #expect(check.output == "ok sarif: 17 results\n")
     #expect(r.stdout.contains("\"uri\": \"bad/templates/deploy.yaml\",\n                  \"uriBaseId\": \"%SRCROOT%\""))
     // The checker itself rejects a log that breaks the schema.
     let broken = r.stdout.replacingOccurrences(of: "\"level\": \"error\"", with: "\"level\": \"fatal\"")
@@ -165,10 +166,10 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
 
 @Test func strictMakesWarningsFail() throws {
     let dir = try LintFixture.write(LintFixture.warningsOnly, name: "warn")
-    let plain = try CLI.run(["lint", "warn"], cwd: dir)
+    let plain = try CLI.run(["lint", "warn", "--no-security"], cwd: dir)
     #expect(plain.status == 0, "\(plain.stdout)")
     #expect(plain.stdout.hasSuffix("0 errors, 2 warnings, 0 info in 1 object (2 files)\n"))
-    let strict = try CLI.run(["lint", "warn", "--strict", "-o", "junit"], cwd: dir)
+    let strict = try CLI.run(["lint", "warn", "--strict", "-o", "junit", "--no-security"], cwd: dir)
     #expect(strict.status == 3)
     #expect(strict.stdout.contains("failures=\"2\""))
 }
@@ -221,4 +222,47 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     let plain = try onTerminal("NO_COLOR=1")
     #expect(plain.contains("warning  container-probes"), "\(plain)")
     #expect(!plain.contains("\u{1B}["))
+}
+
+/// lint runs the schema check and the security scan on what the chart renders: a wrong field
+/// type is a schema error with its path and line, a privileged container a kubesec critical,
+/// and `--min-score` fails the workload and lists its score.
+@Test func lintChecksRenderedObjectsAgainstSchemaAndSecurityRules() throws {
+    let files: [String: String] = [
+        "Chart.yaml": "apiVersion: v2\nname: sec\nversion: 0.1.0\n",
+        "templates/deploy.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: two
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: app
+                  image: nginx:1.27
+                  securityContext:
+                    privileged: true
+        """,
+    ]
+    let dir = try LintFixture.write(files, name: "sec")
+    let r = try CLI.run(["lint", "sec", "--min-score", "1"], cwd: dir)
+    #expect(r.status == 3)
+    #expect(r.stdout.contains("sec/templates/deploy.yaml:6:3  error    schema"), "\(r.stdout)")
+    #expect(r.stdout.contains("spec.replicas"), "\(r.stdout)")
+    #expect(r.stdout.contains("sec/templates/deploy.yaml:17:13  warning  privileged-container"), "\(r.stdout)")
+    #expect(r.stdout.contains("error    Privileged  Deployment/web: "), "\(r.stdout)")
+    #expect(r.stdout.contains("error    min-score  Deployment/web has a kubesec score of -30, below the required 1"), "\(r.stdout)")
+    // Skipping by annotation is honoured: the same chart with tarsctl.dev/skip drops the rule.
+    let skipped = files.merging(["templates/deploy.yaml": files["templates/deploy.yaml"]!
+        .replacingOccurrences(of: "  name: web\n", with: "  name: web\n  annotations:\n    tarsctl.dev/skip: Privileged\n")]) { _, b in b }
+    let dir2 = try LintFixture.write(skipped, name: "sec")
+    let r2 = try CLI.run(["lint", "sec"], cwd: dir2)
+    #expect(!r2.stdout.contains("Privileged"), "\(r2.stdout)")
+    #expect(r2.stdout.contains("schema"), "\(r2.stdout)")
 }

@@ -25,8 +25,25 @@ public enum ManifestChecks {
             }
         }
         if let security {
-            report.merge(SecurityScanner(options: security).validationReport(scanned))
+            var scan = SecurityScanner(options: security).validationReport(scanned)
+            pointAtFields(&scan.findings, documents: documents)
+            report.merge(scan)
         }
         return report
+    }
+
+    /// The scanner reports findings at the object's first line; where a finding names a field,
+    /// move it to that field's line and column in the source (or its closest existing parent).
+    static func pointAtFields(_ findings: inout [Finding], documents: [ManifestDocument]) {
+        var byStart: [String: Int] = [:]
+        for (i, d) in documents.enumerated() where d.ref != nil {
+            byStart["\(d.file)\u{0}\(d.startLine)"] = i
+        }
+        for i in findings.indices {
+            guard let path = findings[i].path, !path.isEmpty,
+                  let d = byStart["\(findings[i].location.file)\u{0}\(findings[i].location.line)"] else { continue }
+            let field = documents[d].location(ofPath: path)
+            if field.line > 0 { findings[i].location = field }
+        }
     }
 }
