@@ -127,6 +127,25 @@ import Testing
         #expect(lines.last?.hasSuffix("objects in 1 file: 1 problem") == true)
     }
 
+    /// Many problems in one large List, and in one large object: each problem still gets its
+    /// line, without reading the document again per problem.
+    @Test func manyProblemsInLargeDocumentsKeepTheirLines() throws {
+        var list = "apiVersion: v1\nkind: List\nitems:\n"
+        for i in 0..<20_000 { list += "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\(i)\n  data:\n    a: 1\n" }
+        var map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
+        for i in 0..<50_000 { map += "  k\(i): \(i)\n" }
+        let dir = try Self.scratch(["list.yaml": list, "map.yaml": map])
+        let start = Date()
+        let r = try CLI.run(["validate", dir.appendingPathComponent("list.yaml").path, dir.appendingPathComponent("map.yaml").path])
+        #expect(Date().timeIntervalSince(start) < 120)
+        #expect(r.status == 3)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 70_001)
+        #expect(lines[19_999].hasSuffix("list.yaml:120003:5: error: ConfigMap/c19999: data.a: expected string, got integer 1 [schema]"))
+        #expect(lines[69_999].hasSuffix("map.yaml:50004:3: error: ConfigMap/big: data.k49999: expected string, got integer 49999 [schema]"))
+        #expect(lines.last == "20001 objects in 2 files: 70000 problems")
+    }
+
     @Test func stdinAndUsageErrors() throws {
         let r = try CLI.run(["validate", "-"], stdin: "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n  - port: http\n")
         #expect(r.status == 3)
