@@ -181,6 +181,9 @@ public struct Kubeconfig: Sendable, Equatable {
         public var user: User
         /// `-n` if given, else the context's namespace, else `default`.
         public var namespace: String
+        /// The kubeconfig names of the context's cluster and user, for error messages.
+        public var clusterName: String = ""
+        public var userName: String = ""
     }
 
     /// The settings of `--kube-context` or the current context, with `-n` applied.
@@ -208,6 +211,6 @@ public struct Kubeconfig: Sendable, Equatable {
             throw LoadError(description: "context \"\(name)\" refers to user \"\(ctx.user)\", which is not defined (\(where_))")
         }
         let ns = namespace.flatMap { $0.isEmpty ? nil : $0 } ?? ctx.namespace ?? "default"
-        return Resolved(contextName: name, cluster: cluster, user: user, namespace: ns)
+        return Resolved(contextName: name, cluster: cluster, user: user, namespace: ns, clusterName: ctx.cluster, userName: ctx.user)
     }
 }
