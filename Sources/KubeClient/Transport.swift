@@ -413,6 +413,10 @@ final class Transport: Sendable {
                 if described.contains("CERTIFICATE_VERIFY_FAILED") || described.lowercased().contains("certificate verify failed") {
                     return Failure(phase: .permanent, summary: "TLS certificate verification failed", error: KubeClientError(.tls, tlsTrustMessage()))
                 }
+                if described.contains("EOF during handshake") || described.contains("syscall") {
+                    return Failure(phase: .connect, summary: "connection closed during the TLS handshake", error: KubeClientError(.connection,
+                        "the connection to \(server) was closed during the TLS handshake (\(ctx)); check that the API server is running and that the server URL names its HTTPS port"))
+                }
                 return Failure(phase: .connect, summary: "TLS handshake failed", error: KubeClientError(.tls,
                     "TLS handshake with \(server) failed (\(ctx)): \(described). Check that the server URL uses the API server's HTTPS port and that its TLS settings match the kubeconfig"))
             }

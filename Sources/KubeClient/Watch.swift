@@ -163,7 +163,11 @@ struct Watcher: Sendable {
     /// Errors a reconnect can cure: lost connections, timeouts, overload.
     static func retriable(_ error: Error) -> Bool {
         if let api = error as? KubeAPIError { return api.code == 429 || api.code >= 500 }
-        if let client = error as? KubeClientError { return client.kind == .connection || client.kind == .timeout || client.kind == .decoding }
+        if let client = error as? KubeClientError {
+            // A handshake cut short is an outage; a certificate the trust roots reject is not.
+            return client.kind == .connection || client.kind == .timeout || client.kind == .decoding
+                || (client.kind == .tls && !client.description.contains("certificate verify failed") && !client.description.contains("not valid for"))
+        }
         // Errors from reading the body (the connection dropped mid-stream).
         return true
     }
