@@ -58,7 +58,8 @@ import Sandbox
             // kubectl, same objects, one file, as a user would run it.
             var kubectlTime: Duration?
             if let kubectl = Credentials.executablePath("kubectl", environment: env) {
-                let manifest = (0..<count).map { JSONWriter.string(object($0, "bench-kubectl")) }.joined(separator: "\n---\n")
+                // A stream of JSON objects, one per line (kubectl reads JSON streams; `---` is YAML only).
+                let manifest = (0..<count).map { JSONWriter.string(object($0, "bench-kubectl")) }.joined(separator: "\n")
                 let file = try dir.write("objects.yaml", manifest)
                 let kubeconfigFile = try dir.write("kubectl-config", """
                     apiVersion: v1
@@ -82,7 +83,7 @@ import Sandbox
                     kubectlTime = ContinuousClock.now - t0
                     #expect(try await check.list(apiVersion: "v1", kind: "ConfigMap", namespace: "bench-kubectl").items.count == count)
                 } else {
-                    print("kubectl failed (\(process.terminationStatus)): \(String(decoding: errors.suffix(500), as: UTF8.self))")
+                    print("BENCH kubectl failed (\(process.terminationStatus)): \(String(decoding: errors.suffix(500), as: UTF8.self))")
                 }
             }
             await check.shutdown()
