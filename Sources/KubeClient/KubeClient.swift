@@ -108,8 +108,17 @@ public final class KubeClient: Sendable {
         self.discovery = DiscoveryCache(transport: transport, options: options)
     }
 
-    /// Loads the kubeconfig as kubectl would and builds a client for a context.
+    /// Loads the kubeconfig as kubectl would and builds a client for a context. With no
+    /// kubeconfig file at all (and no --kubeconfig/--kube-context) inside a pod, the pod's
+    /// service account is used, as kubectl does.
     public convenience init(kubeconfig: String? = nil, context: String? = nil, namespace: String? = nil, options: KubeClientOptions = KubeClientOptions()) throws {
+        let paths = Kubeconfig.paths(explicit: kubeconfig, environment: options.environment)
+        if kubeconfig == nil, context == nil, !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }),
+            let inCluster = try Kubeconfig.inCluster(environment: options.environment, namespace: namespace)
+        {
+            try self.init(config: inCluster, options: options)
+            return
+        }
         let resolved = try Kubeconfig.load(explicit: kubeconfig, environment: options.environment).resolve(context: context, namespace: namespace)
         try self.init(config: resolved, options: options)
     }

@@ -186,6 +186,29 @@ public struct Kubeconfig: Sendable, Equatable {
         public var userName: String = ""
     }
 
+    /// The service-account configuration of a pod (client-go's `InClusterConfig`): the server
+    /// from `KUBERNETES_SERVICE_HOST`/`_PORT`, the token file (re-read as it rotates), the CA and
+    /// namespace beside it. nil outside a cluster (the variables are unset).
+    public static func inCluster(environment: [String: String] = ProcessInfo.processInfo.environment, namespace: String? = nil,
+                                 directory: String = "/var/run/secrets/kubernetes.io/serviceaccount") throws(LoadError) -> Resolved? {
+        guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty, let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty else {
+            return nil
+        }
+        let tokenFile = directory + "/token"
+        guard FileManager.default.isReadableFile(atPath: tokenFile) else {
+            throw LoadError(description: "running in a cluster (KUBERNETES_SERVICE_HOST is set) but the service-account token \(tokenFile) is missing; mount the service-account token or pass --kubeconfig")
+        }
+        var cluster = Cluster()
+        cluster.server = "https://" + (host.contains(":") ? "[\(host)]" : host) + ":" + port
+        let ca = directory + "/ca.crt"
+        if FileManager.default.fileExists(atPath: ca) { cluster.certificateAuthority = ca }
+        var user = User()
+        user.tokenFile = tokenFile
+        let fileNamespace = (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ns = namespace.flatMap { $0.isEmpty ? nil : $0 } ?? fileNamespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        return Resolved(contextName: "in-cluster", cluster: cluster, user: user, namespace: ns, clusterName: "in-cluster", userName: "service-account")
+    }
+
     /// The settings of `--kube-context` or the current context, with `-n` applied.
     public func resolve(context override: String? = nil, namespace: String? = nil) throws(LoadError) -> Resolved {
         let where_ = files.isEmpty ? "no kubeconfig file was found" : "kubeconfig: " + files.joined(separator: ":")

@@ -257,3 +257,54 @@ import Sandbox
         }
     }
 }
+
+/// In-cluster service-account configuration and exec plugins that return a client certificate.
+@Suite struct InClusterAndExecCertificateTests {
+    @Test func podServiceAccountIsUsedWhenNoKubeconfigExists() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try await withSandbox { server in
+            let sa = dir.path + "/serviceaccount"
+            try FileManager.default.createDirectory(atPath: sa, withIntermediateDirectories: true)
+            try server.token.write(toFile: sa + "/token", atomically: true, encoding: .utf8)
+            try server.caPEM.write(toFile: sa + "/ca.crt", atomically: true, encoding: .utf8)
+            try "kube-system\n".write(toFile: sa + "/namespace", atomically: true, encoding: .utf8)
+            let env = ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(server.port), "HOME": dir.path]
+            let resolved = try #require(try Kubeconfig.inCluster(environment: env, directory: sa))
+            #expect(resolved.cluster.server == server.url)
+            #expect(resolved.namespace == "kube-system")
+            #expect(resolved.user.tokenFile == sa + "/token")
+            let client = try KubeClient(config: resolved, options: testOptions(dir))
+            _ = try await client.apply(configMap("from-pod"))
+            #expect(try await client.get(apiVersion: "v1", kind: "ConfigMap", namespace: "kube-system", name: "from-pod")["data"] == ["a": "1"])
+            await client.shutdown()
+            #expect(try Kubeconfig.inCluster(environment: ["HOME": dir.path], directory: sa) == nil)
+            let missing = #expect(throws: Kubeconfig.LoadError.self) { try Kubeconfig.inCluster(environment: env, directory: dir.path + "/nope") }
+            #expect(missing?.description.contains("service-account token \(dir.path)/nope/token is missing") == true)
+        }
+    }
+
+    @Test func execPluginMayReturnAClientCertificate() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try await withSandbox { server in
+            let (cert, key) = try server.issueClientCertificate(commonName: "exec-user")
+            let credential: JSON = ["apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+                                    "status": ["clientCertificateData": .string(cert), "clientKeyData": .string(key)]]
+            let answer = try dir.write("credential.json", JSONWriter.string(credential))
+            let script = try dir.write("cert-plugin.sh", "#!/bin/sh\ncat \(answer)\n", executable: true)
+            let user = """
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: \(script)
+                """
+            let log = LogCapture()
+            let client = try KubeClient(config: try kubeconfig(server, dir: dir, user: user), options: testOptions(dir, log: log))
+            #expect(try await client.list(apiVersion: "v1", kind: "Namespace").items.count == 4)
+            // The key never reaches the log.
+            let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "unreachable"
+            #expect(!log.text.contains(keyBody))
+            await client.shutdown()
+        }
+    }
+}

@@ -128,6 +128,19 @@ final class EventSink: @unchecked Sendable {
 
     func cm(_ name: String, _ v: String) -> JSON { configMap(name, data: ["v": .string(v)]) }
 
+    /// Writes straight into the sandbox's store (no HTTP), so changes made while the client is
+    /// cut off happen at once and in order.
+    func store(_ server: SandboxServer, apply name: String, _ v: String) throws {
+        let type = try #require(server.cluster.type(group: "", version: "v1", plural: "configmaps"))
+        _ = try server.cluster.patch(type, namespace: "default", name: name, contentType: "application/apply-patch+yaml",
+                                     body: JSONWriter.bytes(cm(name, v)), options: WriteOptions(fieldManager: "tarsctl"))
+    }
+
+    func store(_ server: SandboxServer, delete name: String) throws {
+        let type = try #require(server.cluster.type(group: "", version: "v1", plural: "configmaps"))
+        _ = try server.cluster.delete(type, namespace: "default", name: name, propagation: .background, options: WriteOptions())
+    }
+
     @Test func watchListsThenStreamsChanges() async throws {
         try await withTokenClient { client, _, _ in
             _ = try await client.apply(cm("pre", "0"))
@@ -158,9 +171,9 @@ final class EventSink: @unchecked Sendable {
             // connections for a moment); every change must arrive exactly once.
             server.refuseConnections(for: .milliseconds(500))
             server.cluster.dropWatches()
-            _ = try await client.apply(cm("c", "1"))
-            _ = try await client.apply(cm("a", "2"))
-            _ = try await client.delete(apiVersion: "v1", kind: "ConfigMap", name: "b")
+            try store(server, apply: "c", "1")
+            try store(server, apply: "a", "2")
+            try store(server, delete: "b")
             try await eventually(10, "5 events") { sink.all.count >= 5 }
             // A second drop with no changes in between repeats nothing.
             server.cluster.dropWatches()
@@ -188,11 +201,11 @@ final class EventSink: @unchecked Sendable {
             try await eventually(5, "watch open") { log.text.contains("(watch stream)") }
             // While the client is cut off, objects change and the history is compacted: its
             // resume gets 410 Expired, it relists and reports just what differs.
-            server.refuseConnections(for: .seconds(1))
+            server.refuseConnections(for: .milliseconds(500))
             server.cluster.dropWatches()
-            _ = try await client.apply(cm("change", "2"))
-            _ = try await client.delete(apiVersion: "v1", kind: "ConfigMap", name: "remove")
-            _ = try await client.apply(cm("new", "1"))
+            try store(server, apply: "change", "2")
+            try store(server, delete: "remove")
+            try store(server, apply: "new", "1")
             server.cluster.compactHistory()
             try await eventually(10, "3 more events") { sink.all.count >= 6 }
             try await Task.sleep(for: .milliseconds(200))
