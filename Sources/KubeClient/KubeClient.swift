@@ -27,6 +27,10 @@ public struct KubeClientOptions: Sendable {
     /// Debug log (`-v`/`--debug`): one line per request, attempt, retry and wait; credentials
     /// are never written. nil: no logging.
     public var debugLog: (@Sendable (String) -> Void)?
+    /// Also log request headers and request/response bodies (kubectl `-v=8`): the Authorization
+    /// header is written as `Bearer <redacted>`, Secret `data`/`stringData` values as
+    /// `<redacted N bytes>`, and bodies are cut at 4 KiB.
+    public var debugBodies = false
     /// Warnings for the user (insecure TLS); defaults to standard error.
     public var warn: @Sendable (String) -> Void = { message in
         FileHandle.standardError.write(Data((message + "\n").utf8))

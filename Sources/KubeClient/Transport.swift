@@ -263,6 +263,10 @@ final class Transport: Sendable {
             if let bearer = auth.bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
             if let tls = auth.tls { request.tlsConfiguration = tls }
             if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+            if options.debugBodies, options.debugLog != nil {
+                log("request headers: " + Redaction.headers(request.headers))
+                if let body = call.body { log("request body: " + Redaction.body(body)) }
+            }
             let started = ContinuousClock.now
             let deadline = NIODeadline.now() + .nanoseconds((call.timeout ?? options.requestTimeout).nanoseconds)
             let outcome: Result<RawResponse, Error>
@@ -277,6 +281,7 @@ final class Transport: Sendable {
             switch outcome {
             case .success(let response):
                 log("\(call.method.rawValue) \(url) \(response.status) in \(elapsed) (attempt \(attempt))")
+                if options.debugBodies, !response.body.isEmpty { log("response body: " + Redaction.body(response.body)) }
                 if response.status == 401, !refreshedCredentials, credentials.canRefresh {
                     refreshedCredentials = true
                     credentials.invalidate()

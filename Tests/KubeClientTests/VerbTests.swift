@@ -217,3 +217,38 @@ import Sandbox
                                                         namespaced: true, verbs: ["get"], shortNames: ["deploy"], subresources: ["status"])])
     }
 }
+
+/// `-v=8`-style logging of headers and bodies keeps credentials and Secret values out.
+@Suite struct DebugBodyLogTests {
+    @Test func headersAndBodiesAreLoggedRedacted() async throws {
+        let log = LogCapture()
+        try await withTokenClient(log: log, configure: { $0.debugBodies = true }) { client, server, _ in
+            let secret: JSON = ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "db", "annotations": ["kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"]],
+                                "data": ["password": "aHVudGVyMg=="], "stringData": ["token": "plain-s3cr3t"]]
+            _ = try await client.apply(secret)
+            _ = try await client.get(apiVersion: "v1", kind: "Secret", name: "db")
+            _ = try await client.list(apiVersion: "v1", kind: "Secret")
+            _ = try await client.apply(configMap("visible", data: ["shown": "yes"]))
+            let text = log.text
+            #expect(text.contains("Authorization: Bearer <redacted>"))
+            #expect(text.contains("User-Agent: tarsctl/9.9.9-test"))
+            #expect(text.contains("Content-Type: application/apply-patch+yaml"))
+            #expect(text.contains("\"password\":\"<redacted 12 bytes>\""))
+            #expect(text.contains("\"token\":\"<redacted 12 bytes>\""))
+            #expect(text.contains("\"shown\":\"yes\""))
+            for secretText in [server.token, "aHVudGVyMg==", "hunter2", "plain-s3cr3t"] {
+                #expect(!text.contains(secretText), "the log shows \(secretText)")
+            }
+            // Responses that list Secrets are redacted item by item.
+            #expect(log.all.contains { $0.hasPrefix("response body: {\"apiVersion\":\"v1\",\"items\":[") && $0.contains("<redacted") })
+        }
+    }
+}
+
+@Test func secretListItemsWithoutKindAreRedacted() {
+    // The API server leaves `kind` out of list items.
+    let list: JSON = ["kind": "SecretList", "apiVersion": "v1", "items": [["metadata": ["name": "a"], "data": ["k": "c2VjcmV0"]]]]
+    let text = Redaction.body(JSONWriter.bytes(list))
+    #expect(text == #"{"apiVersion":"v1","items":[{"data":{"k":"<redacted 8 bytes>"},"metadata":{"name":"a"}}],"kind":"SecretList"}"#)
+    #expect(Redaction.body(Array("not json c2VjcmV0".utf8)) == "<17 bytes, not JSON, not shown>")
+}
