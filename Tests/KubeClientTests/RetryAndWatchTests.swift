@@ -50,6 +50,27 @@ import Sandbox
         }
     }
 
+    @Test func droppedConnectionsRetryReadsAndAppliesButNotCreates() async throws {
+        let log = LogCapture()
+        try await withTokenClient(faults: FaultSettings(dropRate: 0.3), log: log, configure: { $0.maxRetries = 15 }) { client, _, _ in
+            var lost = 0
+            for i in 0..<10 {
+                _ = try await client.apply(configMap("applied\(i)"))
+                do {
+                    _ = try await client.create(configMap("created\(i)"))
+                } catch let error as KubeClientError {
+                    #expect(error.kind == .connection)
+                    #expect(error.description.contains("closed the connection before answering POST /api/v1/namespaces/default/configmaps"))
+                    #expect(error.description.contains("the request may or may not have been applied"))
+                    lost += 1
+                }
+            }
+            #expect(try await client.list(apiVersion: "v1", kind: "ConfigMap", labelSelector: "").items.count == 20 - lost)
+            #expect(log.all.contains { $0.hasPrefix("retry ") && $0.contains("connection closed by the server") })
+            #expect(!log.all.contains { $0.hasPrefix("retry ") && $0.contains(" of POST ") && $0.contains("connection closed by the server") })
+        }
+    }
+
     @Test func refusedConnectionsAreRetriedEvenForCreate() async throws {
         let log = LogCapture()
         try await withTokenClient(log: log, configure: { $0.maxRetries = 10; $0.maxBackoff = .milliseconds(300) }) { client, server, _ in
