@@ -91,6 +91,15 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     public var isUnauthorized: Bool { code == 401 }
     public var isForbidden: Bool { code == 403 }
 
+    /// The RBAC verb a request needs: server-side apply is a `patch`, discovery a `get`.
+    private var rbacVerb: String {
+        switch verb {
+        case "apply": "patch"
+        case "discover", "": "get"
+        default: verb
+        }
+    }
+
     private var target: String {
         var s = resource.isEmpty ? "the resource" : resource
         if let objectName, !objectName.isEmpty { s += " \"\(objectName)\"" }
@@ -107,7 +116,7 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "e.g. `aws eks update-kubeconfig` or `gcloud container clusters get-credentials`), or choose another context with --kube-context."
         case 403:
             return "Forbidden: \(who) may not \(verb.isEmpty ? "access" : verb) \(target) on \(server): \(message). "
-                + "Ask a cluster administrator for an RBAC role that allows `\(verb)` on \(resource.isEmpty ? "this resource" : resource), or use a context with more rights."
+                + "Ask a cluster administrator for an RBAC role that allows `\(rbacVerb)` on \(resource.isEmpty ? "this resource" : resource), or use a context with more rights."
         default:
             var text = "Error from server (\(reason.isEmpty ? String(code) : reason)): \(message.isEmpty ? "HTTP \(code)" : message)"
             let unlisted = causes.filter { !$0.message.isEmpty && !message.contains($0.message) }

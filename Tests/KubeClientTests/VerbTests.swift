@@ -252,3 +252,22 @@ import Sandbox
     #expect(text == #"{"apiVersion":"v1","items":[{"data":{"k":"<redacted 8 bytes>"},"metadata":{"name":"a"}}],"kind":"SecretList"}"#)
     #expect(Redaction.body(Array("not json c2VjcmV0".utf8)) == "<17 bytes, not JSON, not shown>")
 }
+
+@Test func forbiddenSaysWhoMayNotDoWhatAndWhatToDo() {
+    let body = #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \"web\" is forbidden: User \"ci\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"prod\"","reason":"Forbidden","details":{"name":"web","group":"apps","kind":"deployments"},"code":403}"#
+    var error = KubeAPIError.decode(status: 403, body: Array(body.utf8))
+    error.verb = "apply"
+    error.resource = "deployments.apps"
+    error.namespace = "prod"
+    error.objectName = "web"
+    error.server = "https://k8s.example:6443"
+    error.contextName = "prod-ctx"
+    error.userName = "ci"
+    #expect(error.isForbidden && error.name == "web" && error.group == "apps")
+    #expect(error.description == "Forbidden: user \"ci\" of context \"prod-ctx\" may not apply deployments.apps \"web\" in namespace \"prod\" on https://k8s.example:6443: "
+        + "deployments.apps \"web\" is forbidden: User \"ci\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"prod\". "
+        + "Ask a cluster administrator for an RBAC role that allows `patch` on deployments.apps, or use a context with more rights.")
+    // A body that is no Status still gives the code and a short excerpt.
+    let html = KubeAPIError.decode(status: 502, body: Array("<html>Bad Gateway</html>".utf8))
+    #expect(html.code == 502 && html.message == "the server answered HTTP 502: <html>Bad Gateway</html>")
+}
