@@ -79,6 +79,7 @@ final class Credentials: Sendable {
     }
 
     private func execResult(_ exec: Kubeconfig.ExecConfig) async throws -> ExecResult {
+        if let cached = state.withLock({ $0.exec }), cached.expires.map({ $0.timeIntervalSinceNow > 10 }) ?? true { return cached }
         let task: Task<ExecResult, Error> = state.withLock { s in
             if let cached = s.exec, cached.expires.map({ $0.timeIntervalSinceNow > 10 }) ?? true {
                 return Task { cached }

@@ -111,6 +111,13 @@ final class DiscoveryCache: Sendable {
     }
 
     func resources(refresh: Bool = false) async throws -> [APIResource] {
+        // The common case, every verb: a fresh in-memory copy, no task needed.
+        if !refresh, let resources = state.withLock({ s -> [APIResource]? in
+            guard let r = s.resources, let fetched = s.fetched, Date().timeIntervalSince(fetched) < ttl else { return nil }
+            return r
+        }) {
+            return resources
+        }
         let task: Task<[APIResource], Error> = state.withLock { s in
             if !refresh, let resources = s.resources, let fetched = s.fetched, Date().timeIntervalSince(fetched) < ttl {
                 return Task { resources }
