@@ -163,6 +163,15 @@ public final class KubeClient: Sendable {
         return try await transport.json(call(.GET, r, namespace: namespace, name: name, verb: "get"))
     }
 
+    /// `get`, answering nil when the object does not exist (404) instead of throwing.
+    public func getIfExists(apiVersion: String, kind: String, namespace: String? = nil, name: String) async throws -> JSON? {
+        do {
+            return try await get(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        } catch let error as KubeAPIError where error.isNotFound {
+            return nil
+        }
+    }
+
     /// `GET` the `/status` subresource of one object.
     public func getStatus(apiVersion: String, kind: String, namespace: String? = nil, name: String) async throws -> JSON {
         let r = try await resource(apiVersion: apiVersion, kind: kind)

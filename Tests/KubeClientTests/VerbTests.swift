@@ -24,8 +24,10 @@ import Sandbox
             _ = try await client.patch(apiVersion: "v1", kind: "ConfigMap", name: "web", patch: ["data": ["d": "4"]], dryRun: true)
             #expect(try await client.get(apiVersion: "v1", kind: "ConfigMap", name: "web")["data"] == ["b": "2", "c": "3"])
 
+            #expect(try await client.getIfExists(apiVersion: "v1", kind: "ConfigMap", name: "web") != nil)
             let deleted = try await client.delete(apiVersion: "v1", kind: "ConfigMap", name: "web", propagationPolicy: .foreground, gracePeriodSeconds: 0)
             #expect(deleted[path: ["metadata", "name"]] == "web")
+            #expect(try await client.getIfExists(apiVersion: "v1", kind: "ConfigMap", name: "web") == nil)
             let error = await #expect(throws: KubeAPIError.self) { try await client.get(apiVersion: "v1", kind: "ConfigMap", name: "web") }
             #expect(error?.isNotFound == true)
             #expect(error?.reason == "NotFound")
