@@ -128,7 +128,8 @@ final class Credentials: Sendable {
 
     private static func runProcess(_ exec: Kubeconfig.ExecConfig, userName: String, environment: [String: String]) async throws -> [UInt8] {
         guard let path = executablePath(exec.command, environment: environment) else {
-            throw KubeClientError(.credentials, "the exec credential plugin \"\(exec.command)\" of user \"\(userName)\" was not found\(exec.command.contains("/") ? "" : " in PATH") or is not executable; install it or fix `exec.command` in the kubeconfig")
+            let hint = exec.installHint.map { ". \($0.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? ""
+            throw KubeClientError(.credentials, "the exec credential plugin \"\(exec.command)\" of user \"\(userName)\" was not found\(exec.command.contains("/") ? "" : " in PATH") or is not executable; install it or fix `exec.command` in the kubeconfig\(hint)")
         }
         var env = environment
         for (k, v) in exec.env { env[k] = v }

@@ -24,6 +24,8 @@ public struct Kubeconfig: Sendable, Equatable {
         public var args: [String] = []
         public var env: [String: String] = [:]
         public var apiVersion: String
+        /// Shown when the command is missing (`installHint` in the kubeconfig).
+        public var installHint: String? = nil
     }
 
     public struct User: Sendable, Equatable {
@@ -160,7 +162,8 @@ public struct Kubeconfig: Sendable, Equatable {
                 // A command with a slash is a path relative to the kubeconfig, as kubectl resolves it.
                 let resolved = command.contains("/") ? (path(command) ?? command) : command
                 us.exec = ExecConfig(command: resolved, args: (e["args"] as? [Any] ?? []).map { "\($0)" }, env: env,
-                                     apiVersion: e["apiVersion"] as? String ?? "client.authentication.k8s.io/v1")
+                                     apiVersion: e["apiVersion"] as? String ?? "client.authentication.k8s.io/v1",
+                                     installHint: (e["installHint"] as? String).flatMap { $0.isEmpty ? nil : $0 })
             }
             cfg.users[name] = us
         }

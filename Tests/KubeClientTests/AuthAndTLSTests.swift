@@ -249,9 +249,10 @@ import Sandbox
             let error = await #expect(throws: KubeClientError.self) { try await client.list(apiVersion: "v1", kind: "Namespace") }
             #expect(error?.kind == .credentials)
             #expect(error?.description == "the exec credential plugin \(script) of user \"tester\" exited with status 7: please run login first; run it by hand to see why (expired login? missing cloud CLI?)")
-            let missing = try KubeClient(config: try kubeconfig(server, dir: dir, user: user("no-such-plugin-xyz", apiVersion: "client.authentication.k8s.io/v1")), options: testOptions(dir))
+            let missingUser = user("no-such-plugin-xyz", apiVersion: "client.authentication.k8s.io/v1") + "\n      installHint: Install it with `apt install xyz`."
+            let missing = try KubeClient(config: try kubeconfig(server, dir: dir, user: missingUser), options: testOptions(dir))
             let error2 = await #expect(throws: KubeClientError.self) { try await missing.list(apiVersion: "v1", kind: "Namespace") }
-            #expect(error2?.description.contains("\"no-such-plugin-xyz\" of user \"tester\" was not found in PATH") == true)
+            #expect(error2?.description == "the exec credential plugin \"no-such-plugin-xyz\" of user \"tester\" was not found in PATH or is not executable; install it or fix `exec.command` in the kubeconfig. Install it with `apt install xyz`.")
             await client.shutdown()
             await missing.shutdown()
         }
