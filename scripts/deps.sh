@@ -13,6 +13,8 @@ apt_packages=(golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml
   golang-gopkg-yaml.v2-dev golang-github-burntsushi-toml-dev postgresql redis-server openssl)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# kubectl (release Secret and conformance tests), from Debian only when none is on PATH.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> apt-get install ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo

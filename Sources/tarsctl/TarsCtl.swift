@@ -8,10 +8,10 @@ struct TarsCtl: ParsableCommand {
         commandName: "tarsctl",
         abstract: "Render, validate and deploy Helm-style charts to Kubernetes.",
         version: ChartRender.version,
-        subcommands: [Template.self, Tpl.self, Validate.self, SandboxCommand.self]
+        subcommands: [Template.self, Tpl.self, Lint.self, Validate.self, SandboxCommand.self]
     )
 
-    /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error.
+    /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error, 3 validation problems.
     static func main() {
         do {
             let args = CommandLine.arguments.dropFirst()
@@ -32,6 +32,8 @@ struct TarsCtl: ParsableCommand {
                 FileHandle.standardError.write(Data((text + "\n").utf8))
                 Foundation.exit(2)
             }
+            // A command that reports its own outcome (lint/validate: 3 when problems were found).
+            if error is ExitCode { Foundation.exit(code.rawValue) }
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             Foundation.exit(1)
         }
