@@ -44,6 +44,7 @@ let package = Package(
             name: "KubeClient",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
@@ -77,7 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData", "SecurityFixtures"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),

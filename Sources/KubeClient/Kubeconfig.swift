@@ -24,6 +24,8 @@ public struct Kubeconfig: Sendable, Equatable {
         public var args: [String] = []
         public var env: [String: String] = [:]
         public var apiVersion: String
+        /// Shown when the command is missing (`installHint` in the kubeconfig).
+        public var installHint: String? = nil
     }
 
     public struct User: Sendable, Equatable {
@@ -160,7 +162,8 @@ public struct Kubeconfig: Sendable, Equatable {
                 // A command with a slash is a path relative to the kubeconfig, as kubectl resolves it.
                 let resolved = command.contains("/") ? (path(command) ?? command) : command
                 us.exec = ExecConfig(command: resolved, args: (e["args"] as? [Any] ?? []).map { "\($0)" }, env: env,
-                                     apiVersion: e["apiVersion"] as? String ?? "client.authentication.k8s.io/v1")
+                                     apiVersion: e["apiVersion"] as? String ?? "client.authentication.k8s.io/v1",
+                                     installHint: (e["installHint"] as? String).flatMap { $0.isEmpty ? nil : $0 })
             }
             cfg.users[name] = us
         }
@@ -181,6 +184,32 @@ public struct Kubeconfig: Sendable, Equatable {
         public var user: User
         /// `-n` if given, else the context's namespace, else `default`.
         public var namespace: String
+        /// The kubeconfig names of the context's cluster and user, for error messages.
+        public var clusterName: String = ""
+        public var userName: String = ""
+    }
+
+    /// The service-account configuration of a pod (client-go's `InClusterConfig`): the server
+    /// from `KUBERNETES_SERVICE_HOST`/`_PORT`, the token file (re-read as it rotates), the CA and
+    /// namespace beside it. nil outside a cluster (the variables are unset).
+    public static func inCluster(environment: [String: String] = ProcessInfo.processInfo.environment, namespace: String? = nil,
+                                 directory: String = "/var/run/secrets/kubernetes.io/serviceaccount") throws(LoadError) -> Resolved? {
+        guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty, let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty else {
+            return nil
+        }
+        let tokenFile = directory + "/token"
+        guard FileManager.default.isReadableFile(atPath: tokenFile) else {
+            throw LoadError(description: "running in a cluster (KUBERNETES_SERVICE_HOST is set) but the service-account token \(tokenFile) is missing; mount the service-account token or pass --kubeconfig")
+        }
+        var cluster = Cluster()
+        cluster.server = "https://" + (host.contains(":") ? "[\(host)]" : host) + ":" + port
+        let ca = directory + "/ca.crt"
+        if FileManager.default.fileExists(atPath: ca) { cluster.certificateAuthority = ca }
+        var user = User()
+        user.tokenFile = tokenFile
+        let fileNamespace = (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ns = namespace.flatMap { $0.isEmpty ? nil : $0 } ?? fileNamespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        return Resolved(contextName: "in-cluster", cluster: cluster, user: user, namespace: ns, clusterName: "in-cluster", userName: "service-account")
     }
 
     /// The settings of `--kube-context` or the current context, with `-n` applied.
@@ -208,6 +237,6 @@ public struct Kubeconfig: Sendable, Equatable {
             throw LoadError(description: "context \"\(name)\" refers to user \"\(ctx.user)\", which is not defined (\(where_))")
         }
         let ns = namespace.flatMap { $0.isEmpty ? nil : $0 } ?? ctx.namespace ?? "default"
-        return Resolved(contextName: name, cluster: cluster, user: user, namespace: ns)
+        return Resolved(contextName: name, cluster: cluster, user: user, namespace: ns, clusterName: ctx.cluster, userName: ctx.user)
     }
 }

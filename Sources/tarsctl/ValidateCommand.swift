@@ -27,12 +27,11 @@ struct Validate: ParsableCommand {
     @Flag(name: .customLong("strict"), help: "Reject unknown fields.") var strict = false
     @Flag(name: .customLong("ignore-missing-schemas"), help: "Skip objects whose kind has no schema instead of failing.")
     var ignoreMissingSchemas = false
-    @Option(name: [.short, .customLong("output")], help: "Output format: text or json.") var output = "text"
+    @Option(name: [.short, .customLong("output")], help: "Report format: text, json, junit or sarif.") var output: ReportFormat = .text
 
     func validate() throws {
         if paths.isEmpty && chart == nil { throw ValidationError("give manifest files, directories or '-', or --chart CHART") }
         if !paths.isEmpty && chart != nil { throw ValidationError("give either manifest files or --chart, not both") }
-        if !["text", "json"].contains(output) { throw ValidationError("--output \(output): use text or json") }
         if let v = kubernetesVersion, KubernetesVersion(v) == nil {
             throw ValidationError("--kubernetes-version \(v): use MAJOR.MINOR[.PATCH], e.g. 1.32 or v1.32.3")
         }
@@ -75,43 +74,23 @@ struct Validate: ParsableCommand {
         } catch {
             throw CLIInput.InputError(description: error.description)
         }
-        findings.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
-        let report = output == "json"
-            ? Self.json(findings, objects: documents.count, files: files)
-            : Self.text(findings, objects: documents.count, files: files)
-        FileHandle.standardOutput.write(Data(report.utf8))
-        if findings.contains(where: { $0.severity == .error }) { Foundation.exit(3) }
+        var checked = documents.map { CheckedObject(object: $0.ref, location: $0.location, checks: ["schema"]) }
+        for f in findings where f.ruleID == "yaml" && !checked.contains(where: { $0.location.file == f.location.file }) {
+            checked.append(CheckedObject(object: nil, location: SourceLocation(file: f.location.file), checks: ["yaml"]))
+        }
+        let report = ValidationReport(findings: findings, checked: checked, rules: [SchemaCheck.rule, Self.yamlRule])
+        try ReportOutput.write(report, format: output)
+        if report.fails(strict: false) { throw ExitCode(3) }
     }
+
+    static let yamlRule = RuleDescription(
+        id: "yaml", shortDescription: "File is not readable YAML",
+        fullDescription: "The file must be UTF-8 text holding YAML documents, each a mapping (a Kubernetes object).",
+        help: "Fix the YAML at the line and column shown; a document must not be a list (use kind: List).",
+        defaultSeverity: .error)
 
     static func finding(_ e: ManifestError) -> Finding {
         Finding(ruleID: "yaml", severity: .error, message: e.message, location: e.location)
-    }
-
-    static func text(_ findings: [Finding], objects: Int, files: Int) -> String {
-        var out = ""
-        for f in findings {
-            let loc = f.location.line > 0 ? "\(f.location.file):\(f.location.line):\(max(f.location.column, 1))" : f.location.file
-            let obj = f.object.map { "\($0.display): " } ?? ""
-            out += "\(loc): \(f.severity.rawValue): \(obj)\(f.message) [\(f.ruleID)]\n"
-        }
-        let errors = findings.filter { $0.severity == .error }.count
-        out += "\(objects) object\(objects == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"): "
-        out += errors == 0 ? "all valid\n" : "\(errors) problem\(errors == 1 ? "" : "s")\n"
-        return out
-    }
-
-    static func json(_ findings: [Finding], objects: Int, files: Int) -> String {
-        struct Report: Encodable {
-            var objects: Int
-            var files: Int
-            var valid: Bool
-            var findings: [Finding]
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let report = Report(objects: objects, files: files, valid: !findings.contains { $0.severity == .error }, findings: findings)
-        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// Directories expand to their YAML and JSON files, sorted, recursively.

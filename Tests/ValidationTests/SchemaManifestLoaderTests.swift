@@ -163,3 +163,27 @@ import Testing
     #expect(f.map(\.message) == ["spec.ports[0].port: expected integer, got string \"x\""])
     #expect(f.first?.location == SourceLocation(file: "cluster", line: 0, column: 0))
 }
+
+@Test func listItemsFindTheirFieldsInEveryLayout() throws {
+    let text = """
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a}
+            data: {n: 1}
+          -
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: b}
+            data:
+              n: 2
+        """
+    let docs = ManifestLoader.load(text: text, file: "l.yaml").documents
+    let f = try SchemaCheck.validate(docs, options: SchemaOptions())
+    #expect(f.map { "\($0.location.line):\($0.location.column) \($0.object?.name ?? "") \($0.message)" } == [
+        "7:12 a data.n: expected string, got integer 1",
+        "13:7 b data.n: expected string, got integer 2",
+    ])
+}

@@ -150,7 +150,8 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Cache-Control", value: "no-cache, private")
         headers.add(name: "Transfer-Encoding", value: "chunked")
-        let watcher = Watcher(typeID: request.typeID, namespace: request.namespace, fieldSelector: request.fieldSelector, labelSelector: request.labelSelector, send: send)
+        let watcher = Watcher(typeID: request.typeID, namespace: request.namespace, fieldSelector: request.fieldSelector, labelSelector: request.labelSelector, send: send,
+                              close: { channel.close(promise: nil) })
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         let id: UInt64
         do {

@@ -18,6 +18,8 @@ struct Watcher: Sendable {
     var fieldSelector: FieldSelector?
     var labelSelector: LabelSelector?
     var send: @Sendable (JSON) -> Void
+    /// Closes the watch's connection (set by the HTTP layer; used by `dropWatches`).
+    var close: (@Sendable () -> Void)? = nil
 
     func accepts(_ event: WatchEvent) -> Bool {
         guard event.typeID == typeID else { return false }
@@ -205,6 +207,24 @@ public final class Cluster: @unchecked Sendable {
         if initialEventsEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
         let type = types[typeID]
         return ["type": "BOOKMARK", "object": ["kind": .string(type?.kind ?? ""), "apiVersion": .string(type?.apiVersion ?? ""), "metadata": metadata]]
+    }
+
+    /// Closes every open watch connection without ending the streams cleanly, as a broken
+    /// network path would (for testing that clients resume).
+    public func dropWatches() {
+        lock.lock()
+        let closers = watchers.values.compactMap(\.close)
+        watchers.removeAll()
+        lock.unlock()
+        for close in closers { close() }
+    }
+
+    /// Forgets the change history, as etcd compaction does: a watch from an older
+    /// resourceVersion then gets a 410 Expired error and the client must relist.
+    public func compactHistory() {
+        lock.lock()
+        history.removeAll()
+        lock.unlock()
     }
 
     func removeWatcher(_ id: UInt64) {

@@ -62,6 +62,11 @@ public struct ManifestDocument: Sendable {
 
     public func location(ofPath path: String) -> SourceLocation { location(of: JSONPath(parsing: path)) }
 
+    /// Locations of several fields, reading the document's text once.
+    public func locations(of paths: [JSONPath]) -> [SourceLocation] {
+        source.positions(of: paths).map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+    }
+
     /// `Deployment/web` or `document 3` when the object has no kind/name.
     public var display: String {
         if let ref { return ref.display }
@@ -135,9 +140,9 @@ public enum ManifestLoader {
     public static func load(text: String, file: String) -> ManifestLoadResult {
         var result = ManifestLoadResult()
         let fileText = FileText(text: text, lines: LineIndex(text))
-        var unused: YAMLEventReader.Position?
+        var unused: [[PathComponent]: YAMLEventReader.Position] = [:]
         do throws(YAMLEventReader.Failure) {
-            try YAMLEventReader(maxNodes: maxNodes).read(text, position: &unused) { doc in
+            try YAMLEventReader(maxNodes: maxNodes).read(text, positions: &unused) { doc in
                 do throws(ManifestError) {
                     try convertDocument(doc, file: file, text: fileText, into: &result.documents)
                 } catch {
@@ -182,11 +187,18 @@ public enum ManifestLoader {
         if object["kind"]?.stringValue == "List", object["apiVersion"]?.stringValue == "v1",
            let items = object["items"]?.arrayValue {
             for (n, item) in items.enumerated() {
-                let itemSource = DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n)])
-                let itemStart = itemSource.position(of: JSONPath()).line
-                let itemEnd = n + 1 < items.count
-                    ? text.lines.lastContentLine(from: itemStart, through: DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n + 1)]).position(of: JSONPath()).line - 1, in: text)
+                // Each item is looked up in its own lines, so finding a field's line does not
+                // re-read the whole List (which may hold thousands of objects).
+                let itemStart = n < doc.itemLines.count ? doc.itemLines[n] : start
+                let itemEnd = n + 1 < doc.itemLines.count
+                    ? text.lines.lastContentLine(from: itemStart, through: doc.itemLines[n + 1] - 1, in: text)
                     : end
+                // `- apiVersion: …` starts a one-item sequence; an item on its own line below
+                // the dash is a plain mapping.
+                let blockItem = text.lineText(itemStart).drop { $0 == " " }.hasPrefix("-")
+                let itemSource = n < doc.itemLines.count
+                    ? DocumentSource(text: text, startLine: itemStart, endLine: itemEnd, prefix: blockItem ? [.index(0)] : [])
+                    : DocumentSource(text: text, startLine: start, endLine: end, prefix: [.key("items"), .index(n)])
                 guard case .object = item else {
                     throw ManifestError(file: file, line: itemStart, column: 1,
                                         message: "items[\(n)] of the List in document \(index + 1) is not a mapping; every item must be a Kubernetes object")
@@ -331,17 +343,32 @@ struct DocumentSource: Sendable {
     let prefix: [PathComponent]
 
     func position(of path: JSONPath) -> (line: Int, column: Int) {
-        guard startLine > 0, startLine <= text.lines.count else { return (startLine, 0) }
+        positions(of: [path])[0]
+    }
+
+    /// Positions of several fields in one reading of the document's text; a field that does not
+    /// exist gets its closest existing parent's position.
+    func positions(of paths: [JSONPath]) -> [(line: Int, column: Int)] {
+        guard startLine > 0, startLine <= text.lines.count else { return paths.map { _ in (startLine, 0) } }
         let u = text.text.utf8
         let s = text.lines.starts[startLine - 1]
         let e = endLine < text.lines.starts.count ? text.lines.starts[endLine] : u.count
         let slice = String(text.text[u.index(u.startIndex, offsetBy: s)..<u.index(u.startIndex, offsetBy: e)])
-        var found: YAMLEventReader.Position?
-        let reader = YAMLEventReader(maxNodes: ManifestLoader.maxNodes, target: prefix + path.components)
-        var first = true
-        try? reader.read(slice, position: &found) { _ in first = false }
-        _ = first
-        guard let found else { return (startLine, 1) }
-        return (found.line + startLine - 1, found.column)
+        var tracked: Set<[PathComponent]> = []
+        let full = paths.map { prefix + $0.components }
+        for p in full {
+            for n in 1...max(p.count, 1) where n <= p.count { tracked.insert(Array(p.prefix(n))) }
+        }
+        var found: [[PathComponent]: YAMLEventReader.Position] = [:]
+        let reader = YAMLEventReader(maxNodes: ManifestLoader.maxNodes, tracked: tracked)
+        try? reader.read(slice, positions: &found) { _ in }
+        return full.map { p in
+            var n = p.count
+            while n > 0 {
+                if let pos = found[Array(p.prefix(n))] { return (pos.line + startLine - 1, pos.column) }
+                n -= 1
+            }
+            return (startLine, 1)
+        }
     }
 }

@@ -23,10 +23,12 @@ struct YAMLEventReader {
         var startColumn: Int
         var lastLine: Int
         var duplicates: [DuplicateKey]
+        /// Start lines of the elements of a top-level `items` sequence (a `kind: List`).
+        var itemLines: [Int]
     }
 
-    /// Where a path's deepest existing field starts (1-based line, column).
-    struct Position { var line: Int; var column: Int; var depth: Int }
+    /// Where a field starts (1-based line, column).
+    struct Position { var line: Int; var column: Int }
 
     struct Failure: Error {
         var line: Int
@@ -52,20 +54,21 @@ struct YAMLEventReader {
     }
 
     let maxNodes: Int
-    /// When set, positions of this path's prefixes are tracked (for error locations).
-    let target: [PathComponent]?
+    /// Paths whose positions are recorded (for error locations); every prefix of a wanted
+    /// path belongs in the set, so the closest existing parent of a missing field is found too.
+    let tracked: Set<[PathComponent]>?
 
-    init(maxNodes: Int, target: [PathComponent]? = nil) {
+    init(maxNodes: Int, tracked: Set<[PathComponent]>? = nil) {
         self.maxNodes = maxNodes
-        self.target = target
+        self.tracked = tracked
     }
 
     /// Reads every document, calling `body` for each; stops at the first syntax error.
-    func read(_ text: String, position: inout Position?, _ body: (Document) -> Void) throws(Failure) {
+    func read(_ text: String, positions: inout [[PathComponent]: Position], _ body: (Document) -> Void) throws(Failure) {
         var copy = text
         copy.makeContiguousUTF8()
         var failure: Failure?
-        var found: Position?
+        var found: [[PathComponent]: Position] = [:]
         copy.utf8.withContiguousStorageIfAvailable { buffer in
             do throws(Failure) {
                 try run(buffer, position: &found, body)
@@ -73,11 +76,11 @@ struct YAMLEventReader {
                 failure = error
             }
         }
-        position = found
+        positions = found
         if let failure { throw failure }
     }
 
-    private func run(_ buffer: UnsafeBufferPointer<UInt8>, position: inout Position?,
+    private func run(_ buffer: UnsafeBufferPointer<UInt8>, position: inout [[PathComponent]: Position],
                      _ body: (Document) -> Void) throws(Failure) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw Failure(line: 0, column: 0, message: "out of memory") }
@@ -93,6 +96,7 @@ struct YAMLEventReader {
         var rootColumn = 0
         var lastLine = 0
         var duplicates: [DuplicateKey] = []
+        var itemLines: [Int] = []
         var documentIndex = 0
 
         func path() -> [PathComponent] { stack.compactMap(\.component) }
@@ -102,17 +106,16 @@ struct YAMLEventReader {
             guard let top = stack.last else { return nil }
             if !top.isMapping {
                 let c = PathComponent.index(top.items.count)
-                if target != nil { track(path() + [c], line: line, column: column) }
+                if stack.count == 2, case .key("items")? = top.component { itemLines.append(line) }
+                if tracked != nil { track(path() + [c], line: line, column: column) }
                 return c
             }
             return top.pendingMerge ? nil : top.pendingKey.map { PathComponent.key($0) }
         }
 
         func track(_ p: [PathComponent], line: Int, column: Int) {
-            guard let target, p.count <= target.count, target.starts(with: p) else { return }
-            if position == nil || position!.depth < p.count {
-                position = Position(line: line, column: column, depth: p.count)
-            }
+            guard let tracked, tracked.contains(p), position[p] == nil else { return }
+            position[p] = Position(line: line, column: column)
         }
 
         func complete(_ value: JSON, line: Int, column: Int) throws(Failure) {
@@ -144,7 +147,7 @@ struct YAMLEventReader {
             } else {
                 // This value is a key.
                 let key = Self.keyString(value)
-                if target != nil { track(path() + [.key(key)], line: line, column: column) }
+                if tracked != nil { track(path() + [.key(key)], line: line, column: column) }
                 stack[t].pendingKey = key
                 stack[t].keyLine = line
                 stack[t].keyColumn = column
@@ -172,13 +175,14 @@ struct YAMLEventReader {
                 root = nil
                 rootLine = 0
                 duplicates = []
+                itemLines = []
                 nodes = 0
                 anchors = [:]
                 lastLine = line
             case YAML_DOCUMENT_END_EVENT:
                 body(Document(value: root ?? .null, index: documentIndex, startLine: rootLine == 0 ? line : rootLine,
                               startColumn: rootColumn == 0 ? 1 : rootColumn, lastLine: max(lastLine, rootLine),
-                              duplicates: duplicates))
+                              duplicates: duplicates, itemLines: itemLines))
                 documentIndex += 1
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar

@@ -85,11 +85,12 @@ public enum SchemaCheck {
         }
         for (i, violations) in results where !violations.isEmpty {
             let d = documents[i]
-            findings[i] += violations.map { v in
+            let locations = d.locations(of: violations.map(\.path))
+            findings[i] += zip(violations, locations).map { v, location in
                 let path = v.path.description
                 return Finding(ruleID: "schema", severity: .error,
                                message: path.isEmpty ? v.message : "\(path): \(v.message)",
-                               location: d.location(of: v.path), object: d.ref, path: path)
+                               location: location, object: d.ref, path: path)
             }
         }
         return findings.flatMap { $0 }
