@@ -4,10 +4,11 @@ import Foundation
 import Validation
 
 /// `tarsctl validate`: schema validation of manifests (files, directories, stdin) or of a
-/// rendered chart, offline, against the bundled Kubernetes schemas.
+/// rendered chart, offline, against the bundled Kubernetes schemas, and the security scan
+/// (kubesec score per workload, kube-linter checks).
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check Kubernetes manifests or a rendered chart against the Kubernetes OpenAPI schemas.",
+        abstract: "Check manifests or a rendered chart against the Kubernetes OpenAPI schemas and the security rules.",
         discussion: "Exit codes: 0 every object is valid, 3 problems were found, 1 a file could not be read, 2 usage error."
     )
 
@@ -28,6 +29,7 @@ struct Validate: ParsableCommand {
     @Flag(name: .customLong("ignore-missing-schemas"), help: "Skip objects whose kind has no schema instead of failing.")
     var ignoreMissingSchemas = false
     @Option(name: [.short, .customLong("output")], help: "Report format: text, json, junit or sarif.") var output: ReportFormat = .text
+    @OptionGroup var security: SecurityFlags
 
     func validate() throws {
         if paths.isEmpty && chart == nil { throw ValidationError("give manifest files, directories or '-', or --chart CHART") }
@@ -69,16 +71,18 @@ struct Validate: ParsableCommand {
         }
         let options = SchemaOptions(kubernetesVersion: kubernetesVersion, strict: strict,
                                     ignoreMissingSchemas: ignoreMissingSchemas, schemaLocations: schemaLocations)
+        var report: ValidationReport
         do {
-            findings += try SchemaCheck.validate(documents, crds: crds, options: options)
-        } catch {
+            report = try ManifestChecks.run(documents, crds: crds, schema: options,
+                                            security: try security.options(configDirectory: chart))
+        } catch let error as SchemaError {
             throw CLIInput.InputError(description: error.description)
         }
-        var checked = documents.map { CheckedObject(object: $0.ref, location: $0.location, checks: ["schema"]) }
-        for f in findings where f.ruleID == "yaml" && !checked.contains(where: { $0.location.file == f.location.file }) {
-            checked.append(CheckedObject(object: nil, location: SourceLocation(file: f.location.file), checks: ["yaml"]))
+        report.findings += findings
+        for f in findings where f.ruleID == "yaml" && !report.checked.contains(where: { $0.location.file == f.location.file }) {
+            report.checked.append(CheckedObject(object: nil, location: SourceLocation(file: f.location.file), checks: ["yaml"]))
         }
-        let report = ValidationReport(findings: findings, checked: checked, rules: [SchemaCheck.rule, Self.yamlRule])
+        if !findings.isEmpty { report.rules.append(Self.yamlRule) }
         try ReportOutput.write(report, format: output)
         if report.fails(strict: false) { throw ExitCode(3) }
     }

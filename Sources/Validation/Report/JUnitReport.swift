@@ -45,12 +45,16 @@ enum JUnitReport {
     static func render(_ report: ValidationReport) -> String {
         let all = cases(report)
         var files: [String] = []
-        for c in all where !files.contains(c.file) { files.append(c.file) }
+        var byFile: [String: [Case]] = [:]
+        for c in all {
+            if byFile[c.file] == nil { files.append(c.file) }
+            byFile[c.file, default: []].append(c)
+        }
         let failures = all.filter(\.failed).count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tarsctl\" tests=\"\(all.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
         for file in files {
-            let cs = all.filter { $0.file == file }
+            let cs = byFile[file] ?? []
             out += "  <testsuite name=\"\(xml(file))\" tests=\"\(cs.count)\" failures=\"\(cs.filter(\.failed).count)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
             for c in cs {
                 let name = c.label == c.file ? c.rule : "\(c.label): \(c.rule)"

@@ -13,10 +13,12 @@ enum TextReport {
             out += paint.bold(file) + "\n"
             // File-level findings first, then objects in the order they appear in the file.
             var groups: [(String?, [Finding])] = []
+            var groupIndex: [String?: Int] = [:]
             for f in findings {
-                if let i = groups.firstIndex(where: { $0.0 == f.objectLabel }) {
+                if let i = groupIndex[f.objectLabel] {
                     groups[i].1.append(f)
                 } else {
+                    groupIndex[f.objectLabel] = groups.count
                     groups.append((f.objectLabel, [f]))
                 }
             }

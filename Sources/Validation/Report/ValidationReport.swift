@@ -25,10 +25,16 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     public mutating func merge(_ other: ValidationReport) {
         findings += other.findings
         for r in other.rules where !rules.contains(where: { $0.id == r.id }) { rules.append(r) }
+        guard !other.checked.isEmpty else { scores += other.scores; return }
+        var index: [CheckedObject.Target: Int] = [:]
+        index.reserveCapacity(checked.count)
+        for (i, c) in checked.enumerated() where index[c.target] == nil { index[c.target] = i }
         for c in other.checked {
-            if let i = checked.firstIndex(where: { $0.sameTarget(as: c) }) {
-                for id in c.checks where !checked[i].checks.contains(id) { checked[i].checks.append(id) }
+            if let i = index[c.target] {
+                var have = Set(checked[i].checks)
+                for id in c.checks where have.insert(id).inserted { checked[i].checks.append(id) }
             } else {
+                index[c.target] = checked.count
                 checked.append(c)
             }
         }
@@ -77,9 +83,16 @@ public struct CheckedObject: Sendable, Codable, Hashable {
     /// The JUnit/text label: `Deployment/web` or the file name for file-level checks.
     public var label: String { object?.display ?? location.file }
 
-    func sameTarget(as other: CheckedObject) -> Bool {
-        object == other.object && location.file == other.location.file && location.line == other.location.line
+    /// What makes two entries the same object: the object and where it starts.
+    struct Target: Hashable {
+        var object: ObjectRef?
+        var file: String
+        var line: Int
     }
+
+    var target: Target { Target(object: object, file: location.file, line: location.line) }
+
+    func sameTarget(as other: CheckedObject) -> Bool { target == other.target }
 }
 
 /// A security score for one workload (kubesec: sum of the points of the rules that matched;
