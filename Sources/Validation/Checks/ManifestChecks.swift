@@ -34,16 +34,24 @@ public enum ManifestChecks {
 
     /// The scanner reports findings at the object's first line; where a finding names a field,
     /// move it to that field's line and column in the source (or its closest existing parent).
+    /// Each document's text is read once for all of its findings, documents in parallel.
     static func pointAtFields(_ findings: inout [Finding], documents: [ManifestDocument]) {
         var byStart: [String: Int] = [:]
         for (i, d) in documents.enumerated() where d.ref != nil {
             byStart["\(d.file)\u{0}\(d.startLine)"] = i
         }
+        var perDocument: [Int: [Int]] = [:]
         for i in findings.indices {
             guard let path = findings[i].path, !path.isEmpty,
                   let d = byStart["\(findings[i].location.file)\u{0}\(findings[i].location.line)"] else { continue }
-            let field = documents[d].location(ofPath: path)
-            if field.line > 0 { findings[i].location = field }
+            perDocument[d, default: []].append(i)
+        }
+        let work = perDocument.map { ($0.key, $0.value, $0.value.map { JSONPath(parsing: findings[$0].path ?? "") }) }
+        let located = ParallelMap.map(work) { d, indices, paths in
+            (indices, documents[d].locations(of: paths))
+        }
+        for (indices, locations) in located {
+            for (i, field) in zip(indices, locations) where field.line > 0 { findings[i].location = field }
         }
     }
 }

@@ -20,7 +20,7 @@ enum JSONReport {
                 ("objects", .int(report.checked.filter { $0.object != nil }.count)),
                 ("files", .int(report.files.count)),
             ])),
-            ("findings", .array(report.findings.sorted(by: Finding.displayOrder).map(finding))),
+            ("findings", .array(report.sortedFindings.map(finding))),
             ("checked", .array(report.checked.map { c in
                 .object([
                     ("file", .string(c.file)), ("line", .int(c.location.line)), ("endLine", .int(c.location.endLine)),

@@ -28,7 +28,7 @@ enum JUnitReport {
         for c in report.checked {
             for rule in c.checks { _ = slot(c.file, c.label, rule) }
         }
-        for f in report.findings.sorted(by: Finding.displayOrder) {
+        for f in report.sortedFindings {
             let i = slot(f.location.file, f.objectLabel ?? f.location.file, f.ruleID)
             if f.severity == .error { cases[i].failures.append(f) } else { cases[i].notes.append(f) }
         }

@@ -24,6 +24,13 @@ extension Finding {
 }
 
 extension ValidationReport {
+    /// Findings in display order, sorted through their indices so the (large) structs are not
+    /// moved while sorting.
+    var sortedFindings: [Finding] {
+        let all = findings
+        return all.indices.sorted { Finding.displayOrder(all[$0], all[$1]) }.map { all[$0] }
+    }
+
     /// Counts by severity, for summaries and JUnit attributes.
     var counts: (errors: Int, warnings: Int, info: Int) {
         var e = 0, w = 0, i = 0
@@ -39,11 +46,14 @@ extension ValidationReport {
 
     /// Files in first-seen order across checked objects and findings.
     var files: [String] {
+        // Checked files in order, then the other files findings name (sorted, as findings are
+        // shown by file first), then files only scores name.
         var seen: Set<String> = [], out: [String] = []
-        for f in checked.map(\.file) + findings.sorted(by: Finding.displayOrder).map(\.location.file) + scores.map(\.location.file)
-        where seen.insert(f).inserted {
-            out.append(f)
-        }
+        for c in checked where seen.insert(c.file).inserted { out.append(c.file) }
+        var extra: Set<String> = []
+        for f in findings where !seen.contains(f.location.file) { extra.insert(f.location.file) }
+        for file in extra.sorted() where seen.insert(file).inserted { out.append(file) }
+        for s in scores where seen.insert(s.location.file).inserted { out.append(s.location.file) }
         return out
     }
 

@@ -7,11 +7,12 @@ enum SARIFReport {
     static let informationURI = "https://github.com/tars-project/tarsctl"
 
     static func render(_ report: ValidationReport, toolVersion: String) -> String {
-        let findings = report.findings.sorted(by: Finding.displayOrder)
+        let findings = report.sortedFindings
         var ruleIDs = report.rules.map(\.id)
         for f in findings where !ruleIDs.contains(f.ruleID) { ruleIDs.append(f.ruleID) }
         let rules = ruleIDs.map(report.describe)
         let indexOf = Dictionary(ruleIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let spans = ObjectSpans(report.checked)
         let doc: JSONText = .object([
             ("$schema", .string(schemaURI)),
             ("version", .string("2.1.0")),
@@ -23,7 +24,7 @@ enum SARIFReport {
                     ("informationUri", .string(informationURI)),
                     ("rules", .array(rules.map(rule))),
                 ]))])),
-                ("results", .array(findings.map { result($0, ruleIndex: indexOf[$0.ruleID] ?? 0, enclosing: enclosingObject($0, in: report)) })),
+                ("results", .array(findings.map { result($0, ruleIndex: indexOf[$0.ruleID] ?? 0, enclosing: enclosingObject($0, in: spans)) })),
                 ("columnKind", .string("unicodeCodePoints")),
             ])])),
         ])
@@ -57,12 +58,28 @@ enum SARIFReport {
 
     /// The lines of the checked object a finding sits in, when they extend beyond the finding's
     /// own region (SARIF `contextRegion`: the whole object around the offending field).
-    static func enclosingObject(_ f: Finding, in report: ValidationReport) -> SourceLocation? {
-        guard let o = f.object, f.location.line > 0 else { return nil }
-        let c = report.checked.first { c in
-            c.object == o && c.file == f.location.file && c.location.line <= f.location.line && f.location.line <= c.location.endLine
+    /// The checked objects' line spans, looked up by file and object.
+    struct ObjectSpans {
+        struct Key: Hashable {
+            var file: String
+            var object: ObjectRef
         }
-        guard let span = c?.location, span.line < f.location.line || span.endLine > f.location.endLine else { return nil }
+        var spans: [Key: [SourceLocation]] = [:]
+
+        init(_ checked: [CheckedObject]) {
+            for c in checked {
+                guard let o = c.object else { continue }
+                spans[Key(file: c.file, object: o), default: []].append(c.location)
+            }
+        }
+    }
+
+    static func enclosingObject(_ f: Finding, in spans: ObjectSpans) -> SourceLocation? {
+        guard let o = f.object, f.location.line > 0 else { return nil }
+        let span = spans.spans[ObjectSpans.Key(file: f.location.file, object: o)]?.first { c in
+            c.line <= f.location.line && f.location.line <= c.endLine
+        }
+        guard let span, span.line < f.location.line || span.endLine > f.location.endLine else { return nil }
         return span
     }
 

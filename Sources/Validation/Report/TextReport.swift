@@ -4,7 +4,7 @@ enum TextReport {
     static func render(_ report: ValidationReport, color: Bool) -> String {
         let paint = Paint(enabled: color)
         var out = ""
-        let sorted = report.findings.sorted(by: Finding.displayOrder)
+        let sorted = report.sortedFindings
         var byFile: [String: [Finding]] = [:]
         for f in sorted { byFile[f.location.file, default: []].append(f) }
         let width = sorted.map(\.severity.rawValue.count).max() ?? 0
