@@ -154,25 +154,31 @@ struct ClusterOperations: Sendable {
 
     /// Deletes objects in reverse install order; absent objects are fine. Objects annotated
     /// `helm.sh/resource-policy: keep` stay.
-    func delete(_ objects: [JSON], reason: String) async throws {
+    /// Answers the objects it asked the server to delete.
+    @discardableResult
+    func delete(_ objects: [JSON], reason: String) async throws -> [JSON] {
+        var deleted: [JSON] = []
         for group in Self.kindGroups(objects).reversed() {
-            _ = try await forEach(group) { o in
+            deleted += try await forEach(group) { o -> JSON? in
                 if o[path: ["metadata", "annotations", Self.resourcePolicyAnnotation]]?.stringValue == "keep" {
                     log("kept \(Self.describe(o)) (helm.sh/resource-policy: keep)")
-                    return ()
+                    return nil
                 }
                 let key = ObjectKey(o)
                 do {
                     try await client.delete(apiVersion: key.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
                     log("\(reason) \(Self.describe(o))")
                 } catch let e as KubeAPIError where e.isNotFound {
+                    return nil
                 } catch let e as KubeClientError where e.kind == .unknownKind {
+                    return nil
                 } catch let e as KubeAPIError {
                     throw ReleaseActionError(.failed, "deleting \(Self.describe(o)) failed: \(e.description)")
                 }
-                return ()
-            }
+                return o
+            }.compactMap { $0 }
         }
+        return deleted
     }
 
     /// Live objects (nil when absent), for diffs.

@@ -246,8 +246,8 @@ public struct ReleaseEngine: Sendable {
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(.preDelete, hooks: &last.hooks, deadline: deadline) }
             let objects = try await ops.prepare((try? ManifestObjects.parse(last.manifest)) ?? [], markOwnership: false)
-            try await ops.delete(objects, reason: "deleted")
-            if options.wait { for o in objects { try await ops.waitGone(o, deadline: deadline) } }
+            let deleted = try await ops.delete(objects, reason: "deleted")
+            if options.wait { for o in deleted { try await ops.waitGone(o, deadline: deadline) } }
             if !options.noHooks { try await HookRunner(ops: ops).run(.postDelete, hooks: &last.hooks, deadline: deadline) }
         } catch {
             let message = Self.message(for: error)
