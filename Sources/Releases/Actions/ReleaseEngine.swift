@@ -78,7 +78,7 @@ public struct ReleaseEngine: Sendable {
             return release
         }
         try await ops.checkOwnership(desired)
-        try await store.create(release)
+        try await createRecord(release)
         return try await run(&release, previous: nil, previousObjects: [], desired: desired, crds: rendered.crds,
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
     }
@@ -135,7 +135,7 @@ public struct ReleaseEngine: Sendable {
         }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         try await ops.checkOwnership(desired.filter { !owned.contains(ObjectKey($0).identity) })
-        try await store.create(release)
+        try await createRecord(release)
         let done = try await run(&release, previous: deployed, previousObjects: previousObjects, desired: desired, crds: rendered.crds,
                                  pre: .preUpgrade, post: .postUpgrade, success: "Upgrade complete", options: options)
         return UpgradeOutcome(release: done, unchanged: false)
@@ -216,7 +216,7 @@ public struct ReleaseEngine: Sendable {
         if options.dryRun { return release }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         try await ops.checkOwnership(desired.filter { !owned.contains(ObjectKey($0).identity) })
-        try await store.create(release)
+        try await createRecord(release)
         var noRollback = options
         noRollback.rollbackOnFailure = false
         return try await run(&release, previous: history.last { $0.status == .deployed }, previousObjects: previousObjects, desired: desired, crds: [],
@@ -268,6 +268,16 @@ public struct ReleaseEngine: Sendable {
             for r in history { try await store.delete(name: name, namespace: namespace, revision: r.version) }
         }
         return last
+    }
+
+    /// Writes the pending revision; losing the race for its number to another operation
+    /// refuses this one before it changed anything.
+    func createRecord(_ release: Release) async throws {
+        do {
+            try await store.create(release)
+        } catch let e as RecordConflict {
+            throw ReleaseActionError(.locked, e.description)
+        }
     }
 
     // MARK: the common path
