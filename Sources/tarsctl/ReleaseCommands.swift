@@ -63,12 +63,19 @@ struct Upgrade: ParsableCommand {
     @Flag(name: [.short, .customLong("install")], help: "Install the release if it does not exist.") var install = false
     @Flag(name: .customLong("create-namespace"), help: "With --install: create the namespace if it does not exist.") var createNamespace = false
     @Flag(help: "Print the diff against the live objects before applying.") var diff = false
+    @Flag(name: .customLong("reuse-values"), help: "Merge the new values over the last revision's user values.") var reuseValues = false
+    @Flag(name: .customLong("reset-values"), help: "Use only the chart's defaults and the new values (the default).") var resetValues = false
+    @Flag(name: .customLong("reset-then-reuse-values"), help: "As --reuse-values, with the new chart's defaults.") var resetThenReuseValues = false
     @Flag(name: .customLong("show-secrets"), help: "Show Secret values in the diff.") var showSecrets = false
     @Option(name: [.short, .long], help: "Output format: table, json, yaml.") var output: OutputFormat = .table
 
     func run() throws {
         var options = try flags.options()
         options.createNamespace = createNamespace
+        if resetValues && (reuseValues || resetThenReuseValues) {
+            throw ValidationError("--reset-values cannot be combined with --reuse-values or --reset-then-reuse-values")
+        }
+        options.reuseValues = reuseValues || resetThenReuseValues
         let (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
         let (name, install, diff, showSecrets) = (self.name, self.install, self.diff, self.showSecrets)
         let opts = options
@@ -221,7 +228,7 @@ struct List: ParsableCommand {
         if superseded { wanted.insert(.superseded) }
         if uninstalled { wanted.insert(.uninstalled) }
         if uninstalling { wanted.insert(.uninstalling) }
-        if wanted.isEmpty { wanted = [.deployed, .failed, .pendingInstall, .pendingUpgrade, .pendingRollback] }
+        if wanted.isEmpty { wanted = [.deployed, .failed] }  // Helm's default
         if !all { releases = releases.filter { wanted.contains($0.status) } }
         if let filter {
             releases = releases.filter { $0.name.range(of: filter, options: .regularExpression) != nil }

@@ -35,6 +35,7 @@ struct ActionFlags: ParsableArguments {
     @Flag(help: "Record a new revision even when nothing changed.") var force = false
     @Flag(name: .customLong("take-ownership"), help: "Adopt existing objects not owned by this release.") var takeOwnership = false
     @Option(help: "Description of the revision.") var description: String?
+    @Option(help: "Labels stored on the release records: key=value,key2=value2.") var labels: String?
 
     func options() throws -> ReleaseActionOptions {
         var o = ReleaseActionOptions()
@@ -54,6 +55,14 @@ struct ActionFlags: ParsableArguments {
         o.force = force
         o.takeOwnership = takeOwnership
         o.description = description
+        for pair in (labels ?? "").split(separator: ",") where !pair.isEmpty {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--labels \(pair): expected key=value") }
+            guard !ReleaseSecret.systemLabels.contains(kv[0]) else {
+                throw ValidationError("--labels \(kv[0]): this label is Helm's own (\(ReleaseSecret.systemLabels.sorted().joined(separator: ", "))); choose another key")
+            }
+            o.labels[kv[0]] = kv[1]
+        }
         return o
     }
 }

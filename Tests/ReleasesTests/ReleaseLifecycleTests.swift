@@ -243,6 +243,22 @@ func record(_ client: KubeClient, _ apiVersion: String, _ kind: String, namespac
         await h.stop()
     }
 
+    /// --reuse-values merges the new values over the last revision's; the default resets them.
+    @Test func reuseValuesKeepsEarlierUserValues() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("app", Self.hookChart)
+        var options = fastOptions()
+        _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: ["message": .string("kept")], options: options)
+        options.reuseValues = true
+        let reused = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart, values: ["failHook": .bool(false)], options: options)
+        #expect(reused.release.config["message"] == "kept")
+        #expect(try await h.get("v1", "ConfigMap", "app-config")?[path: ["data", "message"]] == "kept")
+        options.reuseValues = false
+        _ = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart, values: ["failHook": .bool(false)], options: options)
+        #expect(try await h.get("v1", "ConfigMap", "app-config")?[path: ["data", "message"]] == "one")
+        await h.stop()
+    }
+
     /// Acceptance 3: a Deployment that never becomes ready ends in a timeout error (exit code 4)
     /// within the timeout, naming it and why; the revision is failed, not pending.
     @Test func neverReadyDeploymentTimesOutNamingIt() async throws {

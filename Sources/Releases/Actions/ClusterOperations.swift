@@ -70,8 +70,8 @@ struct ClusterOperations: Sendable {
     }
 
     /// Runs `body` over `items` with at most `options.parallelism` at once; the first error wins.
-    func forEach<T: Sendable, R: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
-        let width = max(1, options.parallelism)
+    func forEach<T: Sendable, R: Sendable>(_ items: [T], width: Int? = nil, _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
+        let width = max(1, width ?? options.parallelism)
         return try await withThrowingTaskGroup(of: (Int, R).self) { group in
             var results = [R?](repeating: nil, count: items.count)
             var next = 0
@@ -97,7 +97,7 @@ struct ClusterOperations: Sendable {
     /// Refuses objects that exist but belong to another release or to no release, unless
     /// `takeOwnership`. Checked for every object before anything is changed.
     func checkOwnership(_ objects: [JSON]) async throws {
-        let problems: [String?] = try await forEach(objects) { o in
+        let problems: [String?] = try await forEach(objects, width: 2 * options.parallelism) { o in
             let key = ObjectKey(o)
             let live: JSON
             do {
@@ -183,7 +183,7 @@ struct ClusterOperations: Sendable {
 
     /// Live objects (nil when absent), for diffs.
     func live(_ objects: [JSON]) async throws -> [JSON] {
-        let found: [JSON?] = try await forEach(objects) { o in
+        let found: [JSON?] = try await forEach(objects, width: 2 * options.parallelism) { o in
             let key = ObjectKey(o)
             do {
                 return try await client.get(apiVersion: key.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)

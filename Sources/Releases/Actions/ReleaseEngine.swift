@@ -55,14 +55,19 @@ public struct ReleaseEngine: Sendable {
     // MARK: install
 
     public func install(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
-        let history = try await store.history(name: name, namespace: namespace)
+        // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
+        async let pastRecords = store.history(name: name, namespace: namespace)
+        var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
+        let history = try await pastRecords
         try refusePending(history)
         if let last = history.last, last.status != .uninstalled {
             throw ReleaseActionError(.usage, "release \"\(name)\" already exists in namespace \"\(namespace)\" (revision \(last.version), \(last.status.rawValue)); "
                 + "use `tarsctl upgrade \(name) CHART` to change it, or `tarsctl uninstall \(name)` first")
         }
         let revision = (history.last?.version ?? 0) + 1
-        let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: false)
+        if revision != 1 {
+            rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: false)
+        }
         for w in rendered.warnings { log("warning: \(w)") }
         let now = GoTime.now()
         var release = Release(name: name, namespace: namespace, version: revision,
@@ -79,7 +84,7 @@ public struct ReleaseEngine: Sendable {
         }
         try await ops.checkOwnership(desired)
         try await createRecord(release)
-        return try await run(&release, previous: nil, previousObjects: [], desired: desired, crds: rendered.crds,
+        return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: rendered.crds,
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
     }
 
@@ -107,6 +112,10 @@ public struct ReleaseEngine: Sendable {
         try refusePending(history)
         let deployed = history.last { $0.status == .deployed }
         let revision = last.version + 1
+        var values = values
+        if options.reuseValues {
+            values = Coalesce.merge(ReleaseRenderer.values(fromConfig: (deployed ?? last).config), values)
+        }
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: true)
         for w in rendered.warnings { log("warning: \(w)") }
         let ops = self.ops(name, namespace, options)
@@ -116,7 +125,14 @@ public struct ReleaseEngine: Sendable {
         // and the live objects still match them (Helm's #7652: no empty revisions).
         if !options.force, let deployed, deployed.manifest == rendered.manifest, deployed.config == rendered.config,
            deployed.hooks.map(\.manifest) == rendered.hooks.map(\.manifest), last.version == deployed.version {
-            let diff = try await self.diff(ops: ops, previousManifest: deployed.manifest, desired: desired, options: DiffOptions(desiredLabel: "revision \(revision)"))
+            // Fast path: every field the manifest sets already has that value live. Objects that
+            // differ (or hold fields the server normalises) get the exact dry-run comparison.
+            let live = try await ops.live(desired)
+            var liveByID: [String: JSON] = [:]
+            for l in live { liveByID[ObjectKey(l).identity] = l }
+            let differing = desired.filter { d in liveByID[ObjectKey(d).identity].map { !Self.contains($0, d) } ?? true }
+            let diff = differing.isEmpty ? ManifestDiff.diff(live: [], desired: [], options: DiffOptions(desiredLabel: ""))
+                : try await self.diff(ops: ops, previousManifest: "", desired: differing, options: DiffOptions(desiredLabel: "revision \(revision)"))
             if diff.isEmpty {
                 log("no changes: release \"\(name)\" is already at this state (revision \(deployed.version)); no revision recorded (use --force to record one)")
                 return UpgradeOutcome(release: deployed, unchanged: true)
@@ -136,7 +152,7 @@ public struct ReleaseEngine: Sendable {
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         try await ops.checkOwnership(desired.filter { !owned.contains(ObjectKey($0).identity) })
         try await createRecord(release)
-        let done = try await run(&release, previous: deployed, previousObjects: previousObjects, desired: desired, crds: rendered.crds,
+        let done = try await run(&release, earlier: history, previous: deployed, previousObjects: previousObjects, desired: desired, crds: rendered.crds,
                                  pre: .preUpgrade, post: .postUpgrade, success: "Upgrade complete", options: options)
         return UpgradeOutcome(release: done, unchanged: false)
     }
@@ -200,7 +216,8 @@ public struct ReleaseEngine: Sendable {
             log("marked revision \(last.version) failed (it was \(last.status.rawValue))")
         }
         let current = history.last { $0.status == .deployed } ?? last
-        let targetRevision = revision ?? (recoverPending && revision == nil ? current.version : current.version - 1)
+        // As Helm: the default target is the revision before the newest one.
+        let targetRevision = revision ?? last.version - 1
         guard targetRevision > 0, let target = history.first(where: { $0.version == targetRevision }) else {
             throw ReleaseActionError(.usage, "release \"\(name)\" has no revision \(revision.map(String.init) ?? String(targetRevision)) "
                 + "(revisions: \(history.map { String($0.version) }.joined(separator: ", "))); see `tarsctl history \(name) -n \(namespace)`")
@@ -219,7 +236,7 @@ public struct ReleaseEngine: Sendable {
         try await createRecord(release)
         var noRollback = options
         noRollback.rollbackOnFailure = false
-        return try await run(&release, previous: history.last { $0.status == .deployed }, previousObjects: previousObjects, desired: desired, crds: [],
+        return try await run(&release, earlier: history, previous: history.last { $0.status == .deployed }, previousObjects: previousObjects, desired: desired, crds: [],
                              pre: .preRollback, post: .postRollback, success: "Rollback to \(targetRevision)", options: noRollback)
     }
 
@@ -270,6 +287,20 @@ public struct ReleaseEngine: Sendable {
         return last
     }
 
+    /// Whether `live` holds every field `desired` sets, with the same value (arrays element by element).
+    static func contains(_ live: JSON, _ desired: JSON) -> Bool {
+        switch (live, desired) {
+        case (.object(let l), .object(let d)):
+            return d.allSatisfy { k, v in l[k].map { contains($0, v) } ?? v.isNull }
+        case (.array(let l), .array(let d)):
+            return l.count == d.count && zip(l, d).allSatisfy { contains($0, $1) }
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)):
+            return Double(a) == b
+        default:
+            return live == desired
+        }
+    }
+
     /// Writes the pending revision; losing the race for its number to another operation
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws {
@@ -285,7 +316,7 @@ public struct ReleaseEngine: Sendable {
     /// hooks pre → apply → prune → wait → hooks post → record. On any failure the revision is
     /// marked failed (from a task that cancellation does not reach) and, with
     /// `rollbackOnFailure`, the previous revision is restored or a failed install removed.
-    func run(_ release: inout Release, previous: Release?, previousObjects: [JSON], desired: [JSON], crds: [JSON],
+    func run(_ release: inout Release, earlier: [Release], previous: Release?, previousObjects: [JSON], desired: [JSON], crds: [JSON],
              pre: HookEvent, post: HookEvent, success: String, options: ReleaseActionOptions) async throws -> Release {
         let ops = self.ops(release.name, release.namespace, options)
         let deadline = ContinuousClock.now + options.timeout
@@ -334,8 +365,8 @@ public struct ReleaseEngine: Sendable {
         let finished = release
         try await store.update(finished)
         // Earlier deployed revisions are superseded; old records beyond --history-max go.
-        let history = try await store.history(name: release.name, namespace: release.namespace)
-        for var r in history where r.version != release.version && (r.status == .deployed || r.status.isPending) && r.version < release.version {
+        let history = earlier + [finished]
+        for var r in earlier where r.version != release.version && (r.status == .deployed || r.status.isPending) && r.version < release.version {
             let next: ReleaseStatus = r.status == .deployed ? .superseded : .failed
             r.info?.status = next
             try await store.update(r)

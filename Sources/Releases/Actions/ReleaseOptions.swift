@@ -25,6 +25,9 @@ public struct ReleaseActionOptions: Sendable {
     public var labels: [String: String] = [:]
     /// Uninstall: keep the release records (status `uninstalled`).
     public var keepHistory = false
+    /// Upgrade: merge the new values over the last revision's user values (`--reuse-values`,
+    /// `--reset-then-reuse-values`; the chart's defaults always come from the new chart).
+    public var reuseValues = false
     /// Objects applied or checked at once inside one kind group.
     public var parallelism = 8
     /// How often readiness is polled.
@@ -83,6 +86,24 @@ extension ReleaseActionError {
     static func describe(_ error: Error) -> String {
         if let e = error as? ReleaseActionError { return e.description }
         return String(describing: error)
+    }
+}
+
+extension ReleaseRenderer {
+    /// A stored `config` (JSON) as chart values; numbers become float64 as Helm reads them.
+    public static func values(fromConfig config: [String: JSON]) -> [String: Value] {
+        func convert(_ j: JSON) -> Value {
+            switch j {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .float(Double(i))
+            case .double(let d): return .float(d)
+            case .string(let s): return .string(s)
+            case .array(let a): return .list(a.map(convert))
+            case .object(let o): return .map(o.mapValues(convert))
+            }
+        }
+        return config.mapValues(convert)
     }
 }
 
