@@ -10,8 +10,18 @@ enum ReleaseCommands {
                                               Get.self, Diff.self]
 }
 
+private let processStart = ContinuousClock.now
+
 private func engine(_ client: KubeClient) -> ReleaseEngine {
-    ReleaseEngine(client: client, log: { stderrLine($0) })
+    var trace: (@Sendable (String) -> Void)?
+    if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil {
+        trace = { phase in
+            let c = (ContinuousClock.now - processStart).components
+            let ms = c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000
+            stderrLine("trace: \(ms) ms \(phase)")
+        }
+    }
+    return ReleaseEngine(client: client, log: { stderrLine($0) }, trace: trace)
 }
 
 private func printRelease(_ r: Release, output: OutputFormat, dryRun: Bool = false) {

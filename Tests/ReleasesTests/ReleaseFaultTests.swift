@@ -195,6 +195,34 @@ import Testing
         await h.stop()
     }
 
+    /// Objects owned by another release (or by none) are not adopted unless --take-ownership;
+    /// a refusal changes nothing and leaves no record.
+    @Test func refusesToAdoptObjectsOfAnotherRelease() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("app", ReleaseLifecycleTests.hookChart)
+        let foreign: JSON = ["apiVersion": "v1", "kind": "ConfigMap",
+                             "metadata": ["name": "app-config", "namespace": "default",
+                                          "annotations": ["meta.helm.sh/release-name": "other", "meta.helm.sh/release-namespace": "default"]],
+                             "data": ["message": "theirs"]]
+        _ = try await h.client.apply(foreign, fieldManager: "helm")
+        let error = await #expect(throws: ReleaseActionError.self) {
+            _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: fastOptions())
+        }
+        #expect(error?.description.contains("ConfigMap/app-config in namespace default belongs to release \"other\" in namespace \"default\"") == true)
+        #expect(error?.description.contains("--take-ownership") == true)
+        #expect(try await h.engine.history(name: "app", namespace: "default").isEmpty)
+        #expect(try await h.get("apps/v1", "Deployment", "app") == nil)
+        #expect(try await h.get("v1", "ConfigMap", "app-config")?[path: ["data", "message"]] == "theirs")
+        var options = fastOptions()
+        options.takeOwnership = true
+        let r = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: options)
+        #expect(r.status == .deployed)
+        let cm = try #require(try await h.get("v1", "ConfigMap", "app-config"))
+        #expect(cm[path: ["data", "message"]] == "one")
+        #expect(cm[path: ["metadata", "annotations", "meta.helm.sh/release-name"]] == "app")
+        await h.stop()
+    }
+
     /// Acceptance 6: diff output never carries a Secret value (plain or base64) unless asked.
     @Test func diffNeverShowsSecretValues() async throws {
         let h = try await ActionsHarness.start()

@@ -97,14 +97,9 @@ struct ClusterOperations: Sendable {
     /// Refuses objects that exist but belong to another release or to no release, unless
     /// `takeOwnership`. Checked for every object before anything is changed.
     func checkOwnership(_ objects: [JSON]) async throws {
-        let problems: [String?] = try await forEach(objects, width: 2 * options.parallelism) { o in
-            let key = ObjectKey(o)
-            let live: JSON
-            do {
-                live = try await client.get(apiVersion: key.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
-            } catch let e as KubeAPIError where e.isNotFound {
-                return nil
-            }
+        let existing = try await existingObjects(objects)
+        let problems: [String?] = objects.map { o in
+            guard let live = existing[ObjectKey(o).identity] else { return nil }
             let owner = live[path: ["metadata", "annotations", Self.releaseNameAnnotation]]?.stringValue
             let ownerNS = live[path: ["metadata", "annotations", Self.releaseNamespaceAnnotation]]?.stringValue
             if owner == release && ownerNS == namespace { return nil }
@@ -179,6 +174,40 @@ struct ClusterOperations: Sendable {
             }.compactMap { $0 }
         }
         return deleted
+    }
+
+    /// The live objects among `objects`, by identity: one LIST per kind and namespace when a kind
+    /// has several objects (fewer requests and connections than a GET each), a GET otherwise.
+    func existingObjects(_ objects: [JSON]) async throws -> [String: JSON] {
+        var groups: [String: [JSON]] = [:]
+        for o in objects {
+            let k = ObjectKey(o)
+            groups["\(k.apiVersion)|\(k.kind)|\(k.namespace)", default: []].append(o)
+        }
+        let found: [[JSON]] = try await forEach(Array(groups.values), width: 2 * options.parallelism) { group in
+            let k = ObjectKey(group[0])
+            let ns = k.namespace.isEmpty ? nil : k.namespace
+            do {
+                if group.count == 1 {
+                    return [try await client.get(apiVersion: k.apiVersion, kind: k.kind, namespace: ns, name: k.name)]
+                }
+                let wanted = Set(group.map { ObjectKey($0).name })
+                return try await client.list(apiVersion: k.apiVersion, kind: k.kind, namespace: ns).items.filter {
+                    wanted.contains($0[path: ["metadata", "name"]]?.stringValue ?? "")
+                }.map { item in
+                    // List items carry no kind/apiVersion; identity needs them.
+                    var o = item
+                    o["apiVersion"] = .string(k.apiVersion)
+                    o["kind"] = .string(k.kind)
+                    return o
+                }
+            } catch let e as KubeAPIError where e.isNotFound {
+                return []
+            }
+        }
+        var out: [String: JSON] = [:]
+        for o in found.joined() { out[ObjectKey(o).identity] = o }
+        return out
     }
 
     /// Live objects (nil when absent), for diffs.

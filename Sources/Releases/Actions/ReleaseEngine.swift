@@ -16,11 +16,15 @@ public struct ReleaseEngine: Sendable {
     public let client: KubeClient
     public let store: any ReleaseRecordStore
     public let log: @Sendable (String) -> Void
+    /// Phase timings for `TARSCTL_TRACE` (nil: off).
+    public let trace: (@Sendable (String) -> Void)?
 
-    public init(client: KubeClient, store: (any ReleaseRecordStore)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(client: KubeClient, store: (any ReleaseRecordStore)? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+                trace: (@Sendable (String) -> Void)? = nil) {
         self.client = client
         self.store = store ?? SecretRecordStore(client: client)
         self.log = log
+        self.trace = trace
     }
 
     func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions) -> ClusterOperations {
@@ -58,7 +62,9 @@ public struct ReleaseEngine: Sendable {
         // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
         async let pastRecords = store.history(name: name, namespace: namespace)
         var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
+        trace?("rendered")
         let history = try await pastRecords
+        trace?("history read")
         try refusePending(history)
         if let last = history.last, last.status != .uninstalled {
             throw ReleaseActionError(.usage, "release \"\(name)\" already exists in namespace \"\(namespace)\" (revision \(last.version), \(last.status.rawValue)); "
@@ -76,14 +82,15 @@ public struct ReleaseEngine: Sendable {
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        trace?("objects prepared (discovery)")
         if options.dryRun {
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
             release.info?.status = .pendingInstall
             release.info?.description = "Dry run complete"
             return release
         }
-        try await ops.checkOwnership(desired)
-        try await createRecord(release)
+        try await lock(release, checking: desired, ops: ops)
+        trace?("ownership checked, pending record written")
         return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: rendered.crds,
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
     }
@@ -150,8 +157,7 @@ public struct ReleaseEngine: Sendable {
             return UpgradeOutcome(release: release, unchanged: false)
         }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
-        try await ops.checkOwnership(desired.filter { !owned.contains(ObjectKey($0).identity) })
-        try await createRecord(release)
+        try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
         let done = try await run(&release, earlier: history, previous: deployed, previousObjects: previousObjects, desired: desired, crds: rendered.crds,
                                  pre: .preUpgrade, post: .postUpgrade, success: "Upgrade complete", options: options)
         return UpgradeOutcome(release: done, unchanged: false)
@@ -232,8 +238,7 @@ public struct ReleaseEngine: Sendable {
                               chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks, applyMethod: "ssa", labels: target.labels)
         if options.dryRun { return release }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
-        try await ops.checkOwnership(desired.filter { !owned.contains(ObjectKey($0).identity) })
-        try await createRecord(release)
+        try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
         var noRollback = options
         noRollback.rollbackOnFailure = false
         return try await run(&release, earlier: history, previous: history.last { $0.status == .deployed }, previousObjects: previousObjects, desired: desired, crds: [],
@@ -301,6 +306,20 @@ public struct ReleaseEngine: Sendable {
         }
     }
 
+    /// Writes the pending revision while checking that no object to apply belongs to someone
+    /// else (both before any object changes); an ownership refusal removes the record again.
+    func lock(_ release: Release, checking objects: [JSON], ops: ClusterOperations) async throws {
+        async let check: Void = ops.checkOwnership(objects)
+        try await createRecord(release)
+        do {
+            try await check
+        } catch {
+            let (name, namespace, version) = (release.name, release.namespace, release.version)
+            await finish { try await store.delete(name: name, namespace: namespace, revision: version) }
+            throw error
+        }
+    }
+
     /// Writes the pending revision; losing the race for its number to another operation
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws {
@@ -324,6 +343,7 @@ public struct ReleaseEngine: Sendable {
             if !options.noHooks { try await HookRunner(ops: ops).run(pre, hooks: &release.hooks, deadline: deadline) }
             if !crds.isEmpty { try await ops.apply(try await ops.prepare(crds, markOwnership: false)) }
             try await ops.apply(desired)
+            trace?("applied")
             let wanted = Set(desired.map { ObjectKey($0).identity })
             try await ops.delete(previousObjects.filter { !wanted.contains(ObjectKey($0).identity) }, reason: "pruned")
             if options.wait { try await ops.waitReady(desired, deadline: deadline) }
@@ -364,6 +384,7 @@ public struct ReleaseEngine: Sendable {
         release.info?.description = options.description ?? success
         let finished = release
         try await store.update(finished)
+        trace?("record updated")
         // Earlier deployed revisions are superseded; old records beyond --history-max go.
         let history = earlier + [finished]
         for var r in earlier where r.version != release.version && (r.status == .deployed || r.status.isPending) && r.version < release.version {

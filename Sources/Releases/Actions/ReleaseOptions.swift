@@ -135,12 +135,17 @@ public enum ReleaseRenderer {
                                manifest: manifest, hooks: plan.hooks, notes: files[notesKey] ?? "", crds: crds, warnings: plan.warnings)
     }
 
+    /// Files Helm keeps out of a chart's `files` because the record holds them in `metadata`,
+    /// `values` and `schema` (in Helm's layout and in T.A.R.S.'s `Values/`), and a worktree's `.git` file.
+    static let recordedElsewhere: Set<String> = ["Chart.yaml", "Chart.lock", "values.yaml", "values.schema.json", "Values/values.yaml",
+                                                 "Values/values.schema.json", ".git"]
+
     /// The chart as Helm embeds it in a release record.
     public static func record(of chart: Chart) -> ChartRecord {
         let schema: [UInt8]? = chart.schema.map { JSONWriter.bytes(ManifestObjects.json($0)) }
         return ChartRecord(metadata: ManifestObjects.json(.map(chart.metadata)),
                            templates: chart.templates.map { ChartFile(name: $0.path, data: Array($0.text.utf8)) },
                            values: ManifestObjects.json(.map(chart.values)), schema: schema,
-                           files: chart.files.keys.sorted().map { ChartFile(name: $0, data: chart.files[$0] ?? []) })
+                           files: chart.files.keys.sorted().filter { !recordedElsewhere.contains($0) }.map { ChartFile(name: $0, data: chart.files[$0] ?? []) })
     }
 }
