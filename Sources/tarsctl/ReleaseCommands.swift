@@ -138,9 +138,16 @@ struct Uninstall: ParsableCommand {
     @Flag(name: .customLong("wait"), help: "Wait until the objects are gone.") var wait = false
     @Option(help: "Time allowed, e.g. 5m.") var timeout: String = "5m"
     @Flag(name: .customLong("dry-run"), help: "Show what would be uninstalled.") var dryRun = false
+    @Option(help: "How dependents are deleted: background, foreground or orphan.") var cascade: String = "background"
 
     func run() throws {
         var options = ReleaseActionOptions()
+        switch cascade {
+        case "background": options.cascade = .background
+        case "foreground": options.cascade = .foreground
+        case "orphan": options.cascade = .orphan
+        default: throw ValidationError("--cascade \(cascade): use background, foreground or orphan")
+        }
         options.keepHistory = keepHistory
         options.noHooks = noHooks
         options.wait = wait
@@ -260,7 +267,7 @@ struct List: ParsableCommand {
 }
 
 struct Get: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show parts of a stored release.", subcommands: [GetManifest.self, GetValues.self, GetNotes.self, GetHooks.self])
+    static let configuration = CommandConfiguration(abstract: "Show parts of a stored release.", subcommands: [GetManifest.self, GetValues.self, GetNotes.self, GetHooks.self, GetMetadata.self])
 }
 
 struct GetTarget: ParsableArguments {
@@ -298,6 +305,25 @@ struct GetHooks: ParsableCommand {
     func run() throws {
         let r = try target.load()
         writeOut(r.hooks.map { "---\n# Source: \($0.path)\n\($0.manifest)\n" }.joined())
+    }
+}
+
+struct GetMetadata: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "metadata", abstract: "Name, chart, revision and status of a revision.")
+    @OptionGroup var target: GetTarget
+    @Option(name: [.short, .long], help: "Output format: table, json, yaml.") var output: OutputFormat = .table
+
+    func run() throws {
+        let r = try target.load()
+        let fields: [(String, String)] = [("name", r.name), ("chart", r.chart?.name ?? ""), ("version", r.chart?.version ?? ""),
+                                          ("app_version", r.chart?.appVersion ?? ""), ("namespace", r.namespace), ("revision", String(r.version)),
+                                          ("status", r.status.rawValue), ("deployed_at", r.info?.lastDeployed.map(String.init(describing:)) ?? "")]
+        let json = JSON.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.0, $0.0 == "revision" ? JSON.int(Int64(r.version)) : JSON.string($0.1)) }))
+        switch output {
+        case .json: writeOut(ReleaseText.json(json))
+        case .yaml: writeOut(ReleaseText.yaml(json))
+        case .table: writeOut(fields.map { "\($0.0.uppercased().replacingOccurrences(of: "_", with: " ")): \($0.1)\n" }.joined())
+        }
     }
 }
 

@@ -29,6 +29,7 @@ struct ActionFlags: ParsableArguments {
     @Flag(name: [.customLong("rollback-on-failure"), .customLong("atomic")], help: "On failure, restore the previous revision (or remove a failed install).")
     var rollbackOnFailure = false
     @Flag(name: .customLong("no-hooks"), help: "Do not run hooks.") var noHooks = false
+    @Flag(name: .customLong("cleanup-on-fail"), help: "On failure, delete the objects this operation created.") var cleanupOnFail = false
     @Option(name: .customLong("history-max"), help: "Revisions kept per release, 0 for no limit (default: $HELM_MAX_HISTORY, else 10).")
     var historyMax: Int?
     @Flag(name: .customLong("dry-run"), help: "Render and check against the cluster; change nothing.") var dryRun = false
@@ -46,6 +47,7 @@ struct ActionFlags: ParsableArguments {
         o.timeout = t
         o.rollbackOnFailure = rollbackOnFailure
         o.noHooks = noHooks
+        o.cleanupOnFail = cleanupOnFail
         if let historyMax {
             o.historyMax = historyMax
         } else if let env = ProcessInfo.processInfo.environment["HELM_MAX_HISTORY"], let n = Int(env) {

@@ -55,6 +55,43 @@ import Testing
         await h.stop()
     }
 
+    /// --rollback-on-failure on a first install removes what the failed install created.
+    @Test func atomicInstallFailureLeavesNothing() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("slow", Self.slowFiles)
+        var options = fastOptions(timeout: .seconds(1))
+        options.rollbackOnFailure = true
+        let error = await #expect(throws: ReleaseActionError.self) {
+            _ = try await h.engine.install(name: "slow", namespace: "default", chart: chart, values: [:], options: options)
+        }
+        #expect(error?.kind == .timeout)
+        #expect(error?.description.contains("Deployment/slow") == true)
+        #expect(error?.description.contains("The failed install was removed") == true)
+        #expect(try await h.engine.history(name: "slow", namespace: "default").isEmpty)
+        #expect(try await h.get("apps/v1", "Deployment", "slow") == nil)
+        #expect(try await h.get("v1", "ConfigMap", "app-config") == nil)
+        await h.stop()
+    }
+
+    /// --cleanup-on-fail deletes what a failed upgrade created, and keeps what existed.
+    @Test func cleanupOnFailDeletesCreatedObjects() async throws {
+        let h = try await ActionsHarness.start()
+        var files = ReleaseLifecycleTests.hookChart
+        let chart1 = try h.chart("app", files)
+        _ = try await h.engine.install(name: "app", namespace: "default", chart: chart1, values: [:], options: fastOptions())
+        files["templates/slow.yaml"] = Self.slowFiles["templates/slow.yaml"]
+        let chart2 = try h.chart("app2", files.merging(["Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.1.0\n"]) { $1 })
+        var options = fastOptions(timeout: .seconds(1))
+        options.cleanupOnFail = true
+        await #expect(throws: ReleaseActionError.self) {
+            _ = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart2, values: [:], options: options)
+        }
+        #expect(try await h.get("apps/v1", "Deployment", "slow") == nil)
+        #expect(try await h.get("apps/v1", "Deployment", "app") != nil)
+        #expect(try await h.engine.history(name: "app", namespace: "default").map(\.status) == [.deployed, .failed])
+        await h.stop()
+    }
+
     /// Two upgrades at once: one is refused (or they serialise); nothing is left pending and
     /// exactly one revision is deployed.
     @Test func concurrentUpgradesLeaveOneDeployedRevision() async throws {

@@ -126,7 +126,7 @@ struct ClusterOperations: Sendable {
     /// release's own objects are applied with force, so fields another manager (Helm) set move
     /// to tarsctl instead of failing on a conflict.
     @discardableResult
-    func apply(_ objects: [JSON], dryRun: Bool = false) async throws -> [JSON] {
+    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil) async throws -> [JSON] {
         var applied: [JSON] = []
         for group in Self.kindGroups(objects) {
             try Task.checkCancellation()
@@ -134,6 +134,7 @@ struct ClusterOperations: Sendable {
                 do {
                     let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun)
                     if !dryRun { log("\(r.created ? "created" : "applied") \(Self.describe(o))") }
+                    if r.created && !dryRun { created?.add(o) }
                     return r.object
                 } catch let e as KubeAPIError {
                     throw ReleaseActionError(.failed, "applying \(Self.describe(o)) failed: \(e.description)")
@@ -147,11 +148,19 @@ struct ClusterOperations: Sendable {
         return applied
     }
 
+    /// Objects an apply created (not updated), for `--cleanup-on-fail`.
+    final class CreatedObjects: @unchecked Sendable {
+        private let lock = NSLock()
+        private var objects: [JSON] = []
+        func add(_ o: JSON) { lock.lock(); objects.append(o); lock.unlock() }
+        var all: [JSON] { lock.lock(); defer { lock.unlock() }; return objects }
+    }
+
     /// Deletes objects in reverse install order; absent objects are fine. Objects annotated
     /// `helm.sh/resource-policy: keep` stay.
     /// Answers the objects it asked the server to delete.
     @discardableResult
-    func delete(_ objects: [JSON], reason: String) async throws -> [JSON] {
+    func delete(_ objects: [JSON], reason: String, propagation: DeletePropagation = .background) async throws -> [JSON] {
         var deleted: [JSON] = []
         for group in Self.kindGroups(objects).reversed() {
             deleted += try await forEach(group) { o -> JSON? in
@@ -161,7 +170,8 @@ struct ClusterOperations: Sendable {
                 }
                 let key = ObjectKey(o)
                 do {
-                    try await client.delete(apiVersion: key.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
+                    try await client.delete(apiVersion: key.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
+                                            propagationPolicy: propagation)
                     log("\(reason) \(Self.describe(o))")
                 } catch let e as KubeAPIError where e.isNotFound {
                     return nil

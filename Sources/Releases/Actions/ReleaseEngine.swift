@@ -268,7 +268,7 @@ public struct ReleaseEngine: Sendable {
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(.preDelete, hooks: &last.hooks, deadline: deadline) }
             let objects = try await ops.prepare((try? ManifestObjects.parse(last.manifest)) ?? [], markOwnership: false)
-            let deleted = try await ops.delete(objects, reason: "deleted")
+            let deleted = try await ops.delete(objects, reason: "deleted", propagation: options.cascade)
             if options.wait { for o in deleted { try await ops.waitGone(o, deadline: deadline) } }
             if !options.noHooks { try await HookRunner(ops: ops).run(.postDelete, hooks: &last.hooks, deadline: deadline) }
         } catch {
@@ -339,10 +339,11 @@ public struct ReleaseEngine: Sendable {
              pre: HookEvent, post: HookEvent, success: String, options: ReleaseActionOptions) async throws -> Release {
         let ops = self.ops(release.name, release.namespace, options)
         let deadline = ContinuousClock.now + options.timeout
+        let created = ClusterOperations.CreatedObjects()
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(pre, hooks: &release.hooks, deadline: deadline) }
             if !crds.isEmpty { try await ops.apply(try await ops.prepare(crds, markOwnership: false)) }
-            try await ops.apply(desired)
+            try await ops.apply(desired, created: created)
             trace?("applied")
             let wanted = Set(desired.map { ObjectKey($0).identity })
             try await ops.delete(previousObjects.filter { !wanted.contains(ObjectKey($0).identity) }, reason: "pruned")
@@ -356,6 +357,10 @@ public struct ReleaseEngine: Sendable {
             failed.info?.description = "\(pre == .preInstall ? "Release" : pre == .preUpgrade ? "Upgrade" : "Rollback") \"\(release.name)\" failed: \(message)"
             let failedRecord = failed
             await finish { try await store.update(failedRecord) }
+            if options.cleanupOnFail && !created.all.isEmpty {
+                let fresh = created.all
+                await finish { _ = try await ops.delete(fresh, reason: "deleted (--cleanup-on-fail)") }
+            }
             var text = "\(Self.verb(pre)) of release \"\(release.name)\" (revision \(release.version)) failed: \(message)\nRevision \(release.version) is marked failed."
             if options.rollbackOnFailure {
                 let (name, namespace) = (release.name, release.namespace)

@@ -28,6 +28,10 @@ public struct ReleaseActionOptions: Sendable {
     /// Upgrade: merge the new values over the last revision's user values (`--reuse-values`,
     /// `--reset-then-reuse-values`; the chart's defaults always come from the new chart).
     public var reuseValues = false
+    /// On failure, delete the objects this operation created (Helm's `--cleanup-on-fail`).
+    public var cleanupOnFail = false
+    /// Uninstall: how dependents of deleted objects go (`--cascade`).
+    public var cascade: DeletePropagation = .background
     /// Objects applied or checked at once inside one kind group.
     public var parallelism = 8
     /// How often readiness is polled.
