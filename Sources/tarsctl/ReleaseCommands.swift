@@ -10,16 +10,10 @@ enum ReleaseCommands {
                                               Get.self, Diff.self]
 }
 
-private let processStart = ContinuousClock.now
-
 private func engine(_ client: KubeClient) -> ReleaseEngine {
     var trace: (@Sendable (String) -> Void)?
     if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil {
-        trace = { phase in
-            let c = (ContinuousClock.now - processStart).components
-            let ms = c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000
-            stderrLine("trace: \(ms) ms \(phase)")
-        }
+        trace = { phase in traceLine(phase) }
     }
     return ReleaseEngine(client: client, log: { stderrLine($0) }, trace: trace)
 }
@@ -53,6 +47,7 @@ struct Install: ParsableCommand {
     func run() throws {
         var options = try flags.options()
         options.createNamespace = createNamespace
+        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("arguments parsed") }
         let (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
         let (name, output, dry) = (self.name, self.output, flags.dryRun)
         let opts = options

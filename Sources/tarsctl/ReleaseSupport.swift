@@ -114,6 +114,9 @@ final class ReleaseTaskBox<T>: @unchecked Sendable {
 /// engine then marks the revision failed before the command ends (a second signal exits at once).
 /// A `ReleaseActionError` ends the process with its exit code (4 for a readiness timeout).
 func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async throws -> T, kube: KubeOptions) throws -> T {
+    let tracing = ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil
+    if tracing { traceLine("client setup") }
+    defer { if tracing { traceLine("done") } }
     let client: KubeClient
     do { client = try kube.client() } catch {
         stderrLine("Error: \(error)")
@@ -267,4 +270,18 @@ func loadChartAndValues(_ path: String, _ values: ValuesOptions) throws -> (Char
 /// trapping as `FileHandle.write` does.
 func writeOut(_ s: String) {
     print(s, terminator: "")
+}
+
+/// Milliseconds since the process started (Linux: from /proc/self/stat), for `TARSCTL_TRACE`.
+func traceLine(_ phase: String) {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let nowTicks = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    var started = nowTicks
+    if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+       let close = stat.lastIndex(of: ")") {
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 19, let ticks = Double(fields[19]) { started = ticks / Double(sysconf(Int32(_SC_CLK_TCK))) }
+    }
+    stderrLine("trace: \(Int((nowTicks - started) * 1000)) ms \(phase)")
 }

@@ -49,6 +49,20 @@ struct ClusterOperations: Sendable {
         return out
     }
 
+    /// `prepare` for objects a release applied earlier: an object whose kind the cluster no
+    /// longer serves (its CRD is gone) cannot exist any more, so it is skipped, not an error.
+    func prepareRecorded(_ objects: [JSON]) async throws -> [JSON] {
+        var out: [JSON] = []
+        for o in objects {
+            do {
+                out += try await prepare([o], markOwnership: true)
+            } catch let e as ReleaseActionError where e.description.contains("the cluster does not serve kind") {
+                log("skipped \(Self.describe(o)): its kind is no longer served by the cluster")
+            }
+        }
+        return out
+    }
+
     static func describe(_ o: JSON) -> String {
         let key = ObjectKey(o)
         return key.namespace.isEmpty ? key.description : "\(key.description) in namespace \(key.namespace)"

@@ -172,7 +172,7 @@ public struct ReleaseEngine: Sendable {
         var out: [JSON] = []
         for t in text {
             let objects = (try? ManifestObjects.parse(t)) ?? []
-            for o in try await ops.prepare(objects, markOwnership: true) where seen.insert(ObjectKey(o).identity).inserted {
+            for o in try await ops.prepareRecorded(objects) where seen.insert(ObjectKey(o).identity).inserted {
                 out.append(o)
             }
         }
@@ -193,7 +193,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     func diff(ops: ClusterOperations, previousManifest: String, desired: [JSON], options: DiffOptions) async throws -> ReleaseDiff {
-        let previous = try await ops.prepare((try? ManifestObjects.parse(previousManifest)) ?? [], markOwnership: true)
+        let previous = try await ops.prepareRecorded((try? ManifestObjects.parse(previousManifest)) ?? [])
         let wanted = Set(desired.map { ObjectKey($0).identity })
         let removed = previous.filter { !wanted.contains(ObjectKey($0).identity) }
         let live = try await ops.live(desired + removed)
@@ -267,7 +267,7 @@ public struct ReleaseEngine: Sendable {
         try await store.update(last)
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(.preDelete, hooks: &last.hooks, deadline: deadline) }
-            let objects = try await ops.prepare((try? ManifestObjects.parse(last.manifest)) ?? [], markOwnership: false)
+            let objects = try await ops.prepareRecorded((try? ManifestObjects.parse(last.manifest)) ?? [])
             let deleted = try await ops.delete(objects, reason: "deleted", propagation: options.cascade)
             if options.wait { for o in deleted { try await ops.waitGone(o, deadline: deadline) } }
             if !options.noHooks { try await HookRunner(ops: ops).run(.postDelete, hooks: &last.hooks, deadline: deadline) }
