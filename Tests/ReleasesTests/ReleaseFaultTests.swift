@@ -92,6 +92,40 @@ import Testing
         await h.stop()
     }
 
+    /// CRDs from crds/ are applied first and established, so the chart's custom resources apply.
+    @Test func crdsFromTheCrdsDirectoryComeFirst() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("widgets", [
+            "crds/widgets.yaml": """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      x-kubernetes-preserve-unknown-fields: true
+            """,
+            "templates/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: first\nspec:\n  size: 3\n",
+        ])
+        let r = try await h.engine.install(name: "widgets", namespace: "default", chart: chart, values: [:], options: fastOptions())
+        #expect(r.status == .deployed)
+        let crd = try #require(try await h.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", "widgets.example.com"))
+        #expect(Readiness.evaluate(crd) == .ready)
+        let widget = try #require(try await h.get("example.com/v1", "Widget", "first"))
+        #expect(widget[path: ["spec", "size"]] == .int(3))
+        #expect(!r.manifest.contains("CustomResourceDefinition"))
+        await h.stop()
+    }
+
     /// Two upgrades at once: one is refused (or they serialise); nothing is left pending and
     /// exactly one revision is deployed.
     @Test func concurrentUpgradesLeaveOneDeployedRevision() async throws {

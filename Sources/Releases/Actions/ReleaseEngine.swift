@@ -81,6 +81,7 @@ public struct ReleaseEngine: Sendable {
                               chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa", labels: options.labels)
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
+        try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
         trace?("objects prepared (discovery)")
         if options.dryRun {
@@ -91,8 +92,15 @@ public struct ReleaseEngine: Sendable {
         }
         try await lock(release, checking: desired, ops: ops)
         trace?("ownership checked, pending record written")
-        return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: rendered.crds,
+        return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: [],
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
+    }
+
+    /// CRDs from the chart's `crds/` directory, before anything else and outside the release (as
+    /// Helm: never upgraded by templates, never deleted with the release); waited for until established.
+    func installCRDs(_ crds: [JSON], ops: ClusterOperations, options: ReleaseActionOptions) async throws {
+        guard !crds.isEmpty, !options.dryRun else { return }
+        try await ops.apply(try await ops.prepare(crds, markOwnership: false))
     }
 
     func ensureNamespace(_ namespace: String, ops: ClusterOperations) async throws {
@@ -126,6 +134,7 @@ public struct ReleaseEngine: Sendable {
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: true)
         for w in rendered.warnings { log("warning: \(w)") }
         let ops = self.ops(name, namespace, options)
+        try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
         let base = deployed ?? last
         // Nothing to do when the manifest, hooks and values are those of the deployed revision
@@ -158,7 +167,7 @@ public struct ReleaseEngine: Sendable {
         }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
-        let done = try await run(&release, earlier: history, previous: deployed, previousObjects: previousObjects, desired: desired, crds: rendered.crds,
+        let done = try await run(&release, earlier: history, previous: deployed, previousObjects: previousObjects, desired: desired, crds: [],
                                  pre: .preUpgrade, post: .postUpgrade, success: "Upgrade complete", options: options)
         return UpgradeOutcome(release: done, unchanged: false)
     }
