@@ -15,7 +15,7 @@ private func engine(_ client: KubeClient) -> ReleaseEngine {
     if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil {
         trace = { phase in traceLine(phase) }
     }
-    return ReleaseEngine(client: client, log: { stderrLine($0) }, trace: trace)
+    return ReleaseEngine(client: client, log: { progressDisplay.handle($0) }, trace: trace)
 }
 
 private func printRelease(_ r: Release, output: OutputFormat, dryRun: Bool = false) {

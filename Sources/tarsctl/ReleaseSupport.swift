@@ -150,6 +150,7 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
     }
     semaphore.wait()
     for s in sources { s.cancel() }
+    progressDisplay.finish()
     switch box.result {
     case .success(let v)?: return v
     case .failure(let e as ReleaseActionError)?:
@@ -285,3 +286,61 @@ func traceLine(_ phase: String) {
     }
     stderrLine("trace: \(Int((nowTicks - started) * 1000)) ms \(phase)")
 }
+
+/// On a terminal, what the wait is waiting for is shown as a live block under the log: one line
+/// per pending object with its reason, redrawn in place; other lines scroll above it. Off a
+/// terminal every line is printed as it comes (plain log lines).
+final class ProgressDisplay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [(key: String, reason: String)] = []
+    private var drawn = 0
+    let live: Bool
+
+    init(live: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb") {
+        self.live = live
+    }
+
+    func handle(_ line: String) {
+        guard live else { return stderrLine(line) }
+        lock.lock()
+        defer { lock.unlock() }
+        var out = clear()
+        if line.hasPrefix("waiting: ") {
+            let body = String(line.dropFirst("waiting: ".count))
+            let parts = body.components(separatedBy: ": ")
+            let key = parts.first ?? body
+            let reason = parts.dropFirst().joined(separator: ": ")
+            if let i = pending.firstIndex(where: { $0.key == key }) { pending[i].reason = reason } else { pending.append((key, reason)) }
+        } else if line.hasPrefix("ready: ") {
+            let key = String(line.dropFirst("ready: ".count))
+            if let i = pending.firstIndex(where: { $0.key == key }) {
+                pending.remove(at: i)
+                out += line + "\n"
+            }
+        } else {
+            if line.hasPrefix("waiting for ") || line.contains(" complete: ") || line.hasPrefix("timed out") { pending.removeAll() }
+            out += line + "\n"
+        }
+        for p in pending { out += "\u{1B}[2K  \u{1B}[33m…\u{1B}[0m \(p.key): \(p.reason)\n" }
+        drawn = pending.count
+        FileHandle.standardError.write(Data(out.utf8))
+    }
+
+    /// Erases the block drawn last (cursor up, clear each line).
+    private func clear() -> String {
+        guard drawn > 0 else { return "" }
+        return String(repeating: "\u{1B}[1A\u{1B}[2K", count: drawn)
+    }
+
+    /// Removes the block before the final message.
+    func finish() {
+        guard live else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(clear().utf8))
+        drawn = 0
+        pending.removeAll()
+    }
+}
+
+let progressDisplay = ProgressDisplay()

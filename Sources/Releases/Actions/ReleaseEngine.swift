@@ -389,7 +389,9 @@ public struct ReleaseEngine: Sendable {
                 }
                 text += "\n" + restored
             } else if !interrupted {
-                text += " Fix the cause and run the upgrade again; the next upgrade starts from the last deployed revision."
+                text += pre == .preInstall
+                    ? " Fix the cause and run `tarsctl upgrade --install \(release.name) CHART -n \(release.namespace)`; no manual cleanup is needed."
+                    : " Fix the cause and run the upgrade again; the next upgrade starts from the last deployed revision."
             }
             let kind: ReleaseActionError.Kind = interrupted ? .interrupted : (error as? ReleaseActionError)?.kind ?? .failed
             throw ReleaseActionError(kind == .locked ? .failed : kind, text)
