@@ -349,9 +349,17 @@ public struct ReleaseEngine: Sendable {
         let ops = self.ops(release.name, release.namespace, options)
         let deadline = ContinuousClock.now + options.timeout
         let created = ClusterOperations.CreatedObjects()
+        var speculativeRecord: Task<(Release, JSON?), Never>?
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(pre, hooks: &release.hooks, deadline: deadline) }
             if !crds.isEmpty { try await ops.apply(try await ops.prepare(crds, markOwnership: false)) }
+            // The final record, encoded while the objects are applied; used when nothing in it
+            // changed by the end (post hooks record their runs).
+            var expected = release
+            expected.info?.status = .deployed
+            expected.info?.description = options.description ?? success
+            let speculative = expected
+            speculativeRecord = Task.detached { (speculative, try? ReleaseSecret.encode(speculative, write: .update)) }
             try await ops.apply(desired, created: created)
             trace?("applied")
             let wanted = Set(desired.map { ObjectKey($0).identity })
@@ -399,7 +407,11 @@ public struct ReleaseEngine: Sendable {
         release.info?.status = .deployed
         release.info?.description = options.description ?? success
         let finished = release
-        try await store.update(finished)
+        if let (expected, secret) = await speculativeRecord?.value, let secret, expected == finished, let secrets = store as? SecretRecordStore {
+            try await secrets.update(encoded: secret, namespace: finished.namespace)
+        } else {
+            try await store.update(finished)
+        }
         trace?("record updated")
         // Earlier deployed revisions are superseded; old records beyond --history-max go.
         let history = earlier + [finished]

@@ -59,8 +59,13 @@ public struct SecretRecordStore: ReleaseRecordStore {
     }
 
     public func update(_ release: Release) async throws {
-        let secret = try ReleaseSecret.encode(release, write: .update)
-        _ = try await client.replace(secret, namespace: release.namespace)
+        try await update(encoded: try ReleaseSecret.encode(release, write: .update), namespace: release.namespace)
+    }
+
+    /// Writes a record encoded ahead of time (`ReleaseSecret.encode(_, write: .update)`), so the
+    /// compression can overlap the network work before it.
+    public func update(encoded secret: JSON, namespace: String) async throws {
+        _ = try await client.replace(secret, namespace: namespace)
     }
 
     public func delete(name: String, namespace: String, revision: Int) async throws {
