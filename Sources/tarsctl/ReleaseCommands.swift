@@ -99,7 +99,8 @@ struct Upgrade: ParsableCommand {
             return
         }
         if output == .table && !flags.dryRun {
-            writeOut("Release \"\(name)\" has been upgraded. Happy Helming!\n")
+            writeOut(outcome.release.info?.status == .deployed && outcome.release.version == 1 && install
+                ? "Release \"\(name)\" does not exist. Installed it now.\n" : "Release \"\(name)\" has been upgraded. Happy Helming!\n")
         }
         printRelease(outcome.release, output: output, dryRun: flags.dryRun)
     }

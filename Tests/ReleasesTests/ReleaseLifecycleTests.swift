@@ -243,6 +243,23 @@ func record(_ client: KubeClient, _ apiVersion: String, _ kind: String, namespac
         await h.stop()
     }
 
+    /// --history-max keeps the newest revisions only.
+    @Test func historyMaxDropsTheOldestRecords() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("app", Self.hookChart)
+        var options = fastOptions()
+        options.historyMax = 2
+        _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: options)
+        for m in ["two", "three", "four"] {
+            _ = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart, values: ["message": .string(m)], options: options)
+        }
+        let history = try await h.engine.history(name: "app", namespace: "default")
+        #expect(history.map(\.version) == [3, 4])
+        #expect(history.map(\.status) == [.superseded, .deployed])
+        #expect(try await h.get("v1", "Secret", "sh.helm.release.v1.app.v1") == nil)
+        await h.stop()
+    }
+
     /// --reuse-values merges the new values over the last revision's; the default resets them.
     @Test func reuseValuesKeepsEarlierUserValues() async throws {
         let h = try await ActionsHarness.start()

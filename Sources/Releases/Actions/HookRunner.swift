@@ -66,7 +66,8 @@ struct HookRunner: Sendable {
                     if ContinuousClock.now >= deadline {
                         throw ReleaseActionError(.timeout, "timed out after \(ClusterOperations.format(ops.options.timeout)) waiting for \(event) hook \(ClusterOperations.describe(o)): \(why)")
                     }
-                    try await Task.sleep(for: ops.options.pollInterval)
+                    // A hook is one object the whole operation waits on: look often.
+                    try await Task.sleep(for: min(ops.options.pollInterval, .milliseconds(50)))
                     continue
                 }
                 break
