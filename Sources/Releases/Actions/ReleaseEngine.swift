@@ -59,6 +59,10 @@ public struct ReleaseEngine: Sendable {
     // MARK: install
 
     public func install(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
+        try await explained("install", name) { try await installBody(name: name, namespace: namespace, chart: chart, values: values, options: options) }
+    }
+
+    func installBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
         // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
         async let pastRecords = store.history(name: name, namespace: namespace)
         var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
@@ -115,6 +119,10 @@ public struct ReleaseEngine: Sendable {
     // MARK: upgrade
 
     public func upgrade(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, install: Bool = false) async throws -> UpgradeOutcome {
+        try await explained("upgrade", name) { try await upgradeBody(name: name, namespace: namespace, chart: chart, values: values, options: options, install: install) }
+    }
+
+    func upgradeBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, install: Bool) async throws -> UpgradeOutcome {
         let history = try await store.history(name: name, namespace: namespace)
         guard let last = history.last, last.status != .uninstalled || false else {
             if install {
@@ -217,6 +225,10 @@ public struct ReleaseEngine: Sendable {
 
     /// Re-applies revision `revision` (default: the one before the current) as a new revision.
     public func rollback(name: String, namespace: String, revision: Int?, options: ReleaseActionOptions, recoverPending: Bool = false) async throws -> Release {
+        try await explained("rollback", name) { try await rollbackBody(name: name, namespace: namespace, revision: revision, options: options, recoverPending: recoverPending) }
+    }
+
+    func rollbackBody(name: String, namespace: String, revision: Int?, options: ReleaseActionOptions, recoverPending: Bool) async throws -> Release {
         var history = try await store.history(name: name, namespace: namespace)
         guard let last = history.last else {
             throw ReleaseActionError(.usage, "release \"\(name)\" not found in namespace \"\(namespace)\" (list releases with `tarsctl list -A`)")
@@ -299,6 +311,20 @@ public struct ReleaseEngine: Sendable {
             for r in history { try await store.delete(name: name, namespace: namespace, revision: r.version) }
         }
         return last
+    }
+
+    /// Errors that are not already explained (cluster, render, record errors before anything was
+    /// applied: everything after is handled in `run`) get the operation and release named.
+    func explained<T>(_ verb: String, _ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as ReleaseActionError {
+            throw e
+        } catch {
+            let interrupted = Task.isCancelled || error is CancellationError
+            throw ReleaseActionError(interrupted ? .interrupted : .failed,
+                                     "\(verb) of release \"\(name)\" failed before it applied anything: \(interrupted ? "interrupted" : Self.message(for: error))")
+        }
     }
 
     /// Whether `live` holds every field `desired` sets, with the same value (arrays element by element).
@@ -407,10 +433,18 @@ public struct ReleaseEngine: Sendable {
         release.info?.status = .deployed
         release.info?.description = options.description ?? success
         let finished = release
-        if let (expected, secret) = await speculativeRecord?.value, let secret, expected == finished, let secrets = store as? SecretRecordStore {
-            try await secrets.update(encoded: secret, namespace: finished.namespace)
-        } else {
-            try await store.update(finished)
+        let speculation = await speculativeRecord?.value
+        let recordStore = self.store
+        if let error = await finishReporting({
+            if let (expected, secret) = speculation, let secret, expected == finished, let secrets = recordStore as? SecretRecordStore {
+                try await secrets.update(encoded: secret, namespace: finished.namespace)
+            } else {
+                try await recordStore.update(finished)
+            }
+        }) {
+            throw ReleaseActionError(.failed, "release \"\(finished.name)\" revision \(finished.version) was applied, but recording it as deployed failed: "
+                + "\(Self.message(for: error))\nIts record stays \(finished.status == .deployed ? "pending" : finished.status.rawValue); once the cluster answers again run "
+                + "`tarsctl rollback \(finished.name) -n \(finished.namespace) --recover-pending \(finished.version)` to mark it and restore this revision.")
         }
         trace?("record updated")
         // Earlier deployed revisions are superseded; old records beyond --history-max go.
@@ -443,18 +477,19 @@ public struct ReleaseEngine: Sendable {
     /// Runs cleanup outside the (possibly cancelled) current task, retrying for a while so a
     /// brief connection loss does not leave a revision pending.
     func finish(_ body: @escaping @Sendable () async throws -> Void) async {
-        let log = self.log
+        if let error = await finishReporting(body) { log("could not record the failure: \(Self.message(for: error))") }
+    }
+
+    /// As `finish`, answering the last error when it never succeeded.
+    func finishReporting(_ body: @escaping @Sendable () async throws -> Void) async -> Error? {
         await Task.detached {
             let deadline = ContinuousClock.now + .seconds(60)
             while true {
                 do {
                     try await body()
-                    return
+                    return nil
                 } catch {
-                    if ContinuousClock.now >= deadline {
-                        log("could not record the failure: \(Self.message(for: error))")
-                        return
-                    }
+                    if ContinuousClock.now >= deadline { return error }
                     try? await Task.sleep(for: .milliseconds(500))
                 }
             }
