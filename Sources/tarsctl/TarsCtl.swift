@@ -8,7 +8,7 @@ struct TarsCtl: ParsableCommand {
         commandName: "tarsctl",
         abstract: "Render, validate and deploy Helm-style charts to Kubernetes.",
         version: ChartRender.version,
-        subcommands: [Template.self, Tpl.self, Lint.self, Validate.self, SandboxCommand.self]
+        subcommands: [Template.self, Tpl.self, Lint.self, Validate.self, SandboxCommand.self] + ReleaseCommands.all
     )
 
     /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error, 3 validation problems.

@@ -66,8 +66,11 @@ extension Cluster {
         }
     }
 
+    /// Pods start after the ready delay, except those annotated `sandbox.tarsctl.dev/never-ready: "true"`
+    /// (set on a pod template), which stay Pending: a workload that never becomes ready.
     func lockedReconcilePods(now: Date, delay: Double) {
         for pod in items("pods") where pod[path: ["status", "phase"]]?.stringValue == "Pending" || pod["status"] == nil {
+            if pod[path: ["metadata", "annotations", "sandbox.tarsctl.dev/never-ready"]]?.stringValue == "true" { continue }
             let seen = firstSeen("pod/" + (pod[path: ["metadata", "uid"]]?.stringValue ?? ""), now)
             guard now.timeIntervalSince(seen) >= delay else { continue }
             let ts = Cluster.timestamp(now)

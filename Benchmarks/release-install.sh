@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Release benchmark against one background sandbox (HTTPS on loopback), medians of N runs:
+#   1. `tarsctl install` of the T.A.R.S. chart (Values/dev.yaml) without waiting, vs
+#      `kubectl apply --server-side -f` of the same rendered manifests (hooks left out of both:
+#      `install --no-wait --no-hooks`; the hooked install is printed for information);
+#   2. a no-change `tarsctl upgrade` (diff against the live objects, no revision recorded).
+# Targets (issue 8): install <= 0.5 x kubectl; no-change upgrade < 300 ms. Exit 1 when missed.
+# Every run is a fresh namespace, each process is bounded by `timeout`.
+# Usage: Benchmarks/release-install.sh [path/to/tarsctl] [runs, default 5]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+tarsctl=${1:-}
+runs=${2:-5}
+if [ -z "$tarsctl" ]; then
+  (cd "$here" && timeout 3600 swift build -c release --static-swift-stdlib --product tarsctl >/dev/null)
+  tarsctl="$here/.build/release/tarsctl"
+fi
+command -v kubectl >/dev/null || { echo "kubectl is needed for the reference (apt-get install kubectl, or see scripts/deps.sh)" >&2; exit 1; }
+
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+trap '"$tarsctl" sandbox down --data-dir "$work/data" >/dev/null 2>&1; rm -rf "$work"' EXIT
+timeout 30 "$tarsctl" sandbox up --data-dir "$work/data" --port "$port" --kubeconfig "$work/kubeconfig" --ready-delay-ms 100 >/dev/null
+export KUBECONFIG="$work/kubeconfig"
+export HOME="$work/home"   # kubectl's discovery cache stays inside the run
+mkdir -p "$HOME"
+
+# `kubectl create namespace` sends protobuf, which the sandbox does not take; apply JSON instead.
+mkns() { printf '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}' "$1" | timeout 60 kubectl apply --server-side -f - >/dev/null; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+# Warm-up (kubectl's discovery cache, page cache of both binaries).
+"$tarsctl" template tars "$here" -f "$here/Values/dev.yaml" -n warm --no-hooks > "$work/warm.yaml"
+mkns warm
+timeout 60 kubectl apply --server-side -f "$work/warm.yaml" >/dev/null
+timeout 60 "$tarsctl" install warm "$here" -f "$here/Values/dev.yaml" -n warm2 --create-namespace --no-wait --no-hooks >/dev/null 2>&1
+
+k_times=(); t_times=(); h_times=(); u_times=()
+for i in $(seq 1 "$runs"); do
+  ns="k$i"
+  "$tarsctl" template tars "$here" -f "$here/Values/dev.yaml" -n "$ns" --no-hooks > "$work/$ns.yaml"
+  mkns "$ns"
+  t0=$(now_ms); timeout 60 kubectl apply --server-side -f "$work/$ns.yaml" >/dev/null; k_times+=($(( $(now_ms) - t0 )))
+
+  ns="t$i"
+  mkns "$ns"
+  t0=$(now_ms); timeout 60 "$tarsctl" install tars "$here" -f "$here/Values/dev.yaml" -n "$ns" --no-wait --no-hooks >/dev/null 2>&1; t_times+=($(( $(now_ms) - t0 )))
+  t0=$(now_ms); timeout 60 "$tarsctl" upgrade tars "$here" -f "$here/Values/dev.yaml" -n "$ns" > "$work/up.out" 2>&1; u_times+=($(( $(now_ms) - t0 )))
+  grep -q "has no changes" "$work/up.out" || { echo "no-change upgrade recorded a change:"; cat "$work/up.out"; exit 1; }
+
+  ns="h$i"
+  t0=$(now_ms); timeout 60 "$tarsctl" install tars "$here" -f "$here/Values/dev.yaml" -n "$ns" --create-namespace --no-wait >/dev/null 2>&1; h_times+=($(( $(now_ms) - t0 )))
+done
+
+k=$(printf '%s\n' "${k_times[@]}" | median)
+t=$(printf '%s\n' "${t_times[@]}" | median)
+h=$(printf '%s\n' "${h_times[@]}" | median)
+u=$(printf '%s\n' "${u_times[@]}" | median)
+objects=$(grep -c '^kind:' "$work/k1.yaml")
+ratio=$(awk -v a="$t" -v b="$k" 'BEGIN {printf "%.2f", a / b}')
+status=0
+echo "release benchmark: T.A.R.S. chart (dev values, $objects objects), median of $runs runs, $(nproc) cores, sandbox ready delay 100 ms"
+printf '%-52s %6s ms  (%s)\n' "kubectl apply --server-side -f (rendered manifests)" "$k" "${k_times[*]}"
+printf '%-52s %6s ms  (%s)\n' "tarsctl install --no-wait --no-hooks" "$t" "${t_times[*]}"
+printf '%-52s %6s ms  (%s)\n' "tarsctl install --no-wait (post-install hook Job)" "$h" "${h_times[*]}"
+verdict=ok; awk -v r="$ratio" 'BEGIN {exit !(r <= 0.5)}' || { verdict=MISSED; status=1; }
+printf '%-52s %6s     target <= 0.50 (%s)\n' "ratio install / kubectl" "$ratio" "$verdict"
+verdict=ok; [ "$u" -lt 300 ] || { verdict=MISSED; status=1; }
+printf '%-52s %6s ms  target < 300 ms (%s)  (%s)\n' "tarsctl upgrade, no change" "$u" "$verdict" "${u_times[*]}"
+exit $status

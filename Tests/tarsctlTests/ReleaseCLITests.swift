@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// The release commands through the built binary against a background sandbox
+/// (`tarsctl sandbox up` on a free port, its own data directory and kubeconfig).
+final class SandboxProcessFixture {
+    let dir: URL
+    let kubeconfig: String
+    let dataDir: String
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-release-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        kubeconfig = dir.appendingPathComponent("kubeconfig").path
+        dataDir = dir.appendingPathComponent("data").path
+        var lastError = ""
+        for _ in 0..<5 {
+            let port = Int.random(in: 20000...40000)
+            let up = try CLI.run(["sandbox", "up", "--data-dir", dataDir, "--port", String(port), "--kubeconfig", kubeconfig, "--ready-delay-ms", "100"])
+            if up.status == 0 { return }
+            lastError = up.stderr + up.stdout
+        }
+        throw CLIFixtureError(description: "sandbox up failed: \(lastError)")
+    }
+
+    struct CLIFixtureError: Error, CustomStringConvertible { var description: String }
+
+    func stop() {
+        _ = try? CLI.run(["sandbox", "down", "--data-dir", dataDir])
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func chart(_ name: String, _ files: [String: String]) throws -> String {
+        let root = dir.appendingPathComponent(name)
+        var all = files
+        all["Chart.yaml"] = all["Chart.yaml"] ?? "apiVersion: v2\nname: \(name)\nversion: 1.0.0\nappVersion: \"1.0\"\n"
+        for (rel, text) in all {
+            let url = root.appendingPathComponent(rel)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root.path
+    }
+
+    func run(_ args: [String]) throws -> CLI.Result {
+        try CLI.run(args + ["--kubeconfig", kubeconfig])
+    }
+}
+
+let releaseCLIRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+let slowChartFiles: [String: String] = [
+    "values.yaml": "neverReady: \"true\"\n",
+    "templates/slow.yaml": """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: slow
+    spec:
+      selector:
+        matchLabels: {app: slow}
+      template:
+        metadata:
+          labels: {app: slow}
+          annotations:
+            sandbox.tarsctl.dev/never-ready: {{ .Values.neverReady | quote }}
+        spec:
+          containers: [{name: s, image: nginx}]
+    """,
+    "templates/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: slow-config\ndata:\n  a: \"1\"\n",
+]
+
+@Suite(.serialized) struct ReleaseCLITests {
+    @Test func tarsInstallStatusListNoChangeUpgradeAndDiff() throws {
+        let s = try SandboxProcessFixture()
+        defer { s.stop() }
+        let root = releaseCLIRepositoryRoot
+        let install = try s.run(["install", "tars", root, "-f", root + "/Values/dev.yaml", "-n", "tars", "--create-namespace", "--timeout", "60s"])
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(install.stdout.contains("NAME: tars\n"))
+        #expect(install.stdout.contains("NAMESPACE: tars\nSTATUS: deployed\nREVISION: 1\n"))
+        #expect(install.stdout.contains("NOTES:\n"))
+        #expect(install.stderr.contains("post-install hook Job/tars-migrate succeeded"))
+
+        let list = try s.run(["list", "-A"])
+        #expect(list.status == 0)
+        let rows = list.stdout.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("NAME") == true)
+        #expect(rows.count == 2)
+        #expect(rows.last?.contains("deployed") == true)
+        #expect(rows.last?.contains("tars-0.4.0") == true)
+
+        let same = try s.run(["upgrade", "tars", root, "-f", root + "/Values/dev.yaml", "-n", "tars"])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.contains("has no changes"))
+        let history = try s.run(["history", "tars", "-n", "tars", "-o", "json"])
+        #expect(history.status == 0)
+        #expect(history.stdout.contains("\"revision\":1"))
+        #expect(!history.stdout.contains("\"revision\":2"))
+
+        let secret = "cli-secret-value-0042"
+        let diff = try s.run(["diff", "upgrade", "tars", root, "-f", root + "/Values/dev.yaml", "-n", "tars", "--set", "secrets.postgresPassword=\(secret)"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout.contains("--- Secret/tars-secrets (live)"))
+        #expect(diff.stdout.contains("<redacted, changed>"))
+        #expect(!diff.stdout.contains(secret))
+        #expect(!diff.stdout.contains(Data(secret.utf8).base64EncodedString()))
+
+        let upgraded = try s.run(["upgrade", "tars", root, "-f", root + "/Values/dev.yaml", "-n", "tars", "--set", "backend.replicaCount=2", "--diff"])
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(upgraded.stdout.contains("+  replicas: 2"))
+        #expect(upgraded.stdout.contains("REVISION: 2"))
+        let values = try s.run(["get", "values", "tars", "-n", "tars", "-o", "json"])
+        #expect(values.stdout.contains("\"replicaCount\":2"))
+        let rollback = try s.run(["rollback", "tars", "-n", "tars"])
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        let status = try s.run(["status", "tars", "-n", "tars"])
+        #expect(status.stdout.contains("REVISION: 3\nDESCRIPTION: Rollback to 1\n"))
+        let gone = try s.run(["uninstall", "tars", "-n", "tars"])
+        #expect(gone.status == 0, "\(gone.stderr)")
+        let after = try s.run(["status", "tars", "-n", "tars"])
+        #expect(after.status == 1)
+        #expect(after.stderr.contains("release \"tars\" not found in namespace \"tars\""))
+    }
+
+    /// Acceptance 3 through the CLI: exit code 4, the message names the Deployment and why.
+    @Test func neverReadyExitsFourNamingTheDeployment() throws {
+        let s = try SandboxProcessFixture()
+        defer { s.stop() }
+        let chart = try s.chart("slow", slowChartFiles)
+        let start = Date()
+        let r = try s.run(["install", "slow", chart, "--timeout", "2s"])
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stderr.contains("timed out after 2s waiting for 1 of 2 resources to be ready"))
+        #expect(r.stderr.contains("Deployment/slow in namespace default: 0 of 1 updated replicas available"))
+        let h = try s.run(["history", "slow", "-o", "json"])
+        #expect(h.stdout.contains("\"status\":\"failed\""))
+    }
+
+    /// Acceptance 4 through the CLI: SIGINT during the wait ends the process with the revision
+    /// failed and says so; the next upgrade works.
+    @Test func sigintDuringWaitMarksTheRevisionFailed() throws {
+        let s = try SandboxProcessFixture()
+        defer { s.stop() }
+        let chart = try s.chart("slow", slowChartFiles)
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["install", "slow", chart, "--timeout", "60s", "--kubeconfig", s.kubeconfig]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let box = DataBox()
+        let reader = Thread { box.data = err.fileHandleForReading.readDataToEndOfFile(); box.done.signal() }
+        reader.start()
+        // Wait until the install waits (its first "waiting" line), then interrupt.
+        let deadline = Date().addingTimeInterval(20)
+        var waited = false
+        while Date() < deadline {
+            let h = try s.run(["history", "slow", "-o", "json"])
+            if h.stdout.contains("pending-install") { waited = true; break }
+            usleep(100_000)
+        }
+        #expect(waited)
+        usleep(300_000)
+        p.interrupt()
+        p.waitUntilExit()
+        box.done.wait()
+        let stderr = String(decoding: box.data, as: UTF8.self)
+        #expect(p.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("interrupted: stopping and marking the revision failed"))
+        #expect(stderr.contains("Revision 1 is marked failed"))
+        let h = try s.run(["history", "slow", "-o", "json"])
+        #expect(h.stdout.contains("\"status\":\"failed\""))
+        #expect(!h.stdout.contains("pending"))
+        let fixed = try s.run(["upgrade", "slow", chart, "--set", "neverReady=false", "--timeout", "30s"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(fixed.stdout.contains("STATUS: deployed"))
+    }
+}
