@@ -14,15 +14,16 @@ public struct UpgradeOutcome: Sendable {
 /// interrupted: the caller cancels the task and the revision is marked failed before returning).
 public struct ReleaseEngine: Sendable {
     public let client: KubeClient
-    public let store: any ReleaseRecordStore
+    /// The revision records (Helm's Secret storage through `KubeSecretBackend` by default).
+    public let store: ReleaseStore
     public let log: @Sendable (String) -> Void
     /// Phase timings for `TARSCTL_TRACE` (nil: off).
     public let trace: (@Sendable (String) -> Void)?
 
-    public init(client: KubeClient, store: (any ReleaseRecordStore)? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+    public init(client: KubeClient, store: ReleaseStore? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
                 trace: (@Sendable (String) -> Void)? = nil) {
         self.client = client
-        self.store = store ?? SecretRecordStore(client: client)
+        self.store = store ?? ReleaseStore(backend: KubeSecretBackend(client: client))
         self.log = log
         self.trace = trace
     }
@@ -34,12 +35,27 @@ public struct ReleaseEngine: Sendable {
     // MARK: reading
 
     public func history(name: String, namespace: String) async throws -> [Release] {
-        try await store.history(name: name, namespace: namespace)
+        try await records(name: name, namespace: namespace)
+    }
+
+    /// Every revision, oldest first. Secrets that look like records but cannot be read are
+    /// named in the log and left alone (Helm skips them too).
+    func records(name: String, namespace: String) async throws -> [Release] {
+        let listing = try await store.history(name: name, namespace: namespace)
+        for e in listing.unreadable { log("warning: skipped an unreadable release record: \(e)") }
+        return listing.releases
+    }
+
+    /// Deletes a revision's record; one already gone is fine.
+    func removeRecord(name: String, namespace: String, revision: Int) async throws {
+        do {
+            try await store.delete(name: name, namespace: namespace, revision: revision)
+        } catch let e as ReleaseStoreError where e.code == .revisionNotFound {}
     }
 
     /// The newest revision; `usage` error when the release does not exist.
     public func latest(name: String, namespace: String) async throws -> Release {
-        guard let r = try await store.history(name: name, namespace: namespace).last else {
+        guard let r = try await records(name: name, namespace: namespace).last else {
             throw ReleaseActionError(.usage, "release \"\(name)\" not found in namespace \"\(namespace)\" (list releases with `tarsctl list -A`)")
         }
         return r
@@ -64,7 +80,7 @@ public struct ReleaseEngine: Sendable {
 
     func installBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
         // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
-        async let pastRecords = store.history(name: name, namespace: namespace)
+        async let pastRecords = records(name: name, namespace: namespace)
         var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
         trace?("rendered")
         let history = try await pastRecords
@@ -123,7 +139,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     func upgradeBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, install: Bool) async throws -> UpgradeOutcome {
-        let history = try await store.history(name: name, namespace: namespace)
+        let history = try await records(name: name, namespace: namespace)
         guard let last = history.last, last.status != .uninstalled || false else {
             if install {
                 return UpgradeOutcome(release: try await self.install(name: name, namespace: namespace, chart: chart, values: values, options: options), unchanged: false)
@@ -201,7 +217,7 @@ public struct ReleaseEngine: Sendable {
     /// The object-by-object difference between the live objects and what upgrading to `chart`
     /// would apply (computed with a server-side dry-run apply, so defaults do not show).
     public func diffUpgrade(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, diffOptions: DiffOptions) async throws -> ReleaseDiff {
-        let history = try await store.history(name: name, namespace: namespace)
+        let history = try await records(name: name, namespace: namespace)
         let base = history.last { $0.status == .deployed } ?? history.last
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: (history.last?.version ?? 0) + 1, isUpgrade: base != nil)
         let ops = self.ops(name, namespace, options)
@@ -229,7 +245,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     func rollbackBody(name: String, namespace: String, revision: Int?, options: ReleaseActionOptions, recoverPending: Bool) async throws -> Release {
-        var history = try await store.history(name: name, namespace: namespace)
+        var history = try await records(name: name, namespace: namespace)
         guard let last = history.last else {
             throw ReleaseActionError(.usage, "release \"\(name)\" not found in namespace \"\(namespace)\" (list releases with `tarsctl list -A`)")
         }
@@ -238,7 +254,7 @@ public struct ReleaseEngine: Sendable {
             var cleared = last
             cleared.info?.status = .failed
             cleared.info?.description = "Marked failed by `tarsctl rollback --recover-pending`: the operation that created it never finished"
-            try await store.update(cleared)
+            cleared = try await store.update(cleared)
             history[history.count - 1] = cleared
             log("marked revision \(last.version) failed (it was \(last.status.rawValue))")
         }
@@ -271,7 +287,7 @@ public struct ReleaseEngine: Sendable {
     /// Runs pre-delete hooks, deletes the release's objects, runs post-delete hooks, then removes
     /// the records (or marks the last `uninstalled` with `keepHistory`).
     public func uninstall(name: String, namespace: String, options: ReleaseActionOptions) async throws -> Release {
-        let history = try await store.history(name: name, namespace: namespace)
+        let history = try await records(name: name, namespace: namespace)
         guard var last = history.last else {
             throw ReleaseActionError(.usage, "release \"\(name)\" not found in namespace \"\(namespace)\" (list releases with `tarsctl list -A`)")
         }
@@ -285,7 +301,7 @@ public struct ReleaseEngine: Sendable {
         let deadline = ContinuousClock.now + options.timeout
         last.info?.status = .uninstalling
         last.info?.description = "Deletion in progress (or silently failed)"
-        try await store.update(last)
+        last.storageVersion = try await store.update(last).storageVersion
         do {
             if !options.noHooks { try await HookRunner(ops: ops).run(.preDelete, hooks: &last.hooks, deadline: deadline) }
             let objects = try await ops.prepareRecorded((try? ManifestObjects.parse(last.manifest)) ?? [])
@@ -308,7 +324,7 @@ public struct ReleaseEngine: Sendable {
         if options.keepHistory {
             try await store.update(last)
         } else {
-            for r in history { try await store.delete(name: name, namespace: namespace, revision: r.version) }
+            for r in history { try await removeRecord(name: name, namespace: namespace, revision: r.version) }
         }
         return last
     }
@@ -350,7 +366,7 @@ public struct ReleaseEngine: Sendable {
             try await check
         } catch {
             let (name, namespace, version) = (release.name, release.namespace, release.version)
-            await finish { try await store.delete(name: name, namespace: namespace, revision: version) }
+            await finish { try await removeRecord(name: name, namespace: namespace, revision: version) }
             throw error
         }
     }
@@ -360,8 +376,8 @@ public struct ReleaseEngine: Sendable {
     func createRecord(_ release: Release) async throws {
         do {
             try await store.create(release)
-        } catch let e as RecordConflict {
-            throw ReleaseActionError(.locked, e.description)
+        } catch let e as ReleaseStoreError where e.code == .revisionExists {
+            throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }
     }
 
@@ -436,8 +452,8 @@ public struct ReleaseEngine: Sendable {
         let speculation = await speculativeRecord?.value
         let recordStore = self.store
         if let error = await finishReporting({
-            if let (expected, secret) = speculation, let secret, expected == finished, let secrets = recordStore as? SecretRecordStore {
-                try await secrets.update(encoded: secret, namespace: finished.namespace)
+            if let (expected, secret) = speculation, let secret, expected == finished {
+                _ = try await recordStore.backend.replace(namespace: finished.namespace, secret: secret)
             } else {
                 try await recordStore.update(finished)
             }
@@ -456,7 +472,7 @@ public struct ReleaseEngine: Sendable {
         }
         if options.historyMax > 0 && history.count > options.historyMax {
             for r in history.prefix(history.count - options.historyMax) where r.version != release.version {
-                try await store.delete(name: r.name, namespace: r.namespace, revision: r.version)
+                try await removeRecord(name: r.name, namespace: r.namespace, revision: r.version)
             }
         }
         log("\(Self.verb(pre)) of release \"\(release.name)\" complete: revision \(release.version) deployed")
