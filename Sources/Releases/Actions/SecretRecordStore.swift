@@ -65,6 +65,10 @@ public struct SecretRecordStore: ReleaseRecordStore {
     /// Writes a record encoded ahead of time (`ReleaseSecret.encode(_, write: .update)`), so the
     /// compression can overlap the network work before it.
     public func update(encoded secret: JSON, namespace: String) async throws {
+        // The engine holds the operation's lock (its pending record) and re-reads nothing in
+        // between, so the record's resourceVersion may be stale; write it unconditionally.
+        var secret = secret
+        secret[path: ["metadata", "resourceVersion"]] = nil
         _ = try await client.replace(secret, namespace: namespace)
     }
 
