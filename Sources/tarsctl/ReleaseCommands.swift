@@ -7,7 +7,7 @@ import Releases
 /// The release subcommands, registered in TarsCtl.
 enum ReleaseCommands {
     static let all: [ParsableCommand.Type] = [Install.self, Upgrade.self, Rollback.self, Uninstall.self, History.self, Status.self, List.self,
-                                              Get.self, Diff.self]
+                                              Get.self, Diff.self, TestRelease.self]
 }
 
 private func engine(_ client: KubeClient) -> ReleaseEngine {
@@ -418,5 +418,34 @@ struct DiffUpgrade: ParsableCommand {
         writeOut(d.render())
         if !d.isEmpty { stderrLine(d.summary) }
         if detailedExitCode && !d.isEmpty { Foundation.exit(2) }
+    }
+}
+
+struct TestRelease: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Run a release's test hooks (helm.sh/hook: test) and report each one's phase.")
+    @Argument(help: "Release name.") var name: String
+    @OptionGroup var kube: KubeOptions
+    @Option(help: "Time allowed for all tests, e.g. 90s, 5m.") var timeout: String = "5m"
+
+    func run() throws {
+        var options = ReleaseActionOptions()
+        guard let t = parseDuration(timeout) else { throw ValidationError("--timeout \(timeout): not a duration; use e.g. 300s or 5m") }
+        options.timeout = t
+        let (name, opts) = (self.name, options)
+        let outcome = try runRelease({ client in
+            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts)
+        }, kube: kube)
+        let r = outcome.release
+        var text = "NAME: \(r.name)\nLAST DEPLOYED: \(ReleaseText.date(r.info?.lastDeployed))\nNAMESPACE: \(r.namespace)\nSTATUS: \(r.status.rawValue)\nREVISION: \(r.version)\n"
+        if outcome.tests.isEmpty { text += "TEST SUITE:     None\n" }
+        for hook in outcome.tests {
+            text += "TEST SUITE:     \(hook.name)\nLast Started:   \(ReleaseText.date(hook.lastRun.startedAt))\nLast Completed: \(ReleaseText.date(hook.lastRun.completedAt))\n"
+                + "Phase:          \(hook.lastRun.phase.isEmpty ? "Not run" : hook.lastRun.phase)\n"
+        }
+        writeOut(text)
+        if let failure = outcome.failure {
+            stderrLine("Error: \(failure.description)")
+            throw ExitCode(failure.exitCode)
+        }
     }
 }

@@ -112,3 +112,56 @@ extension ReleaseCLITests {
         #expect(!history.stdout.contains("\"revision\":4"))
     }
 }
+
+extension ReleaseCLITests {
+    static func testJob(_ name: String, weight: Int, fails: Bool) -> String {
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: \(name)
+          annotations:
+            helm.sh/hook: test
+            helm.sh/hook-weight: "\(weight)"
+        spec:
+          template:
+            metadata:
+              annotations:
+                sandbox.tarsctl.dev/fail: "\(fails)"
+            spec:
+              restartPolicy: Never
+              containers: [{name: t, image: busybox}]
+        """
+    }
+
+    @Test func testCommandRunsTestHooksAndNamesTheFailedOne() throws {
+        let s = try SandboxProcessFixture()
+        defer { s.stop() }
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  a: \"1\"\n"
+        let good = try s.chart("good", ["templates/cm.yaml": cm, "templates/t1.yaml": Self.testJob("{{ .Release.Name }}-first", weight: 1, fails: false)])
+        let bad = try s.chart("bad", ["templates/cm.yaml": cm, "templates/t1.yaml": Self.testJob("{{ .Release.Name }}-first", weight: 1, fails: false),
+                                      "templates/t2.yaml": Self.testJob("{{ .Release.Name }}-second", weight: 2, fails: true)])
+        #expect(try s.run(["install", "g", good]).status == 0)
+        #expect(try s.run(["install", "b", bad]).status == 0)
+        // Installing does not run test hooks.
+        let hooksBefore = try s.run(["status", "g"])
+        #expect(!hooksBefore.stderr.contains("test hook"))
+
+        let ok = try s.run(["test", "g", "--timeout", "60s"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("STATUS: deployed\nREVISION: 1\nTEST SUITE:     g-first\n"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("Phase:          Succeeded\n"))
+
+        let failed = try s.run(["test", "b", "--timeout", "60s"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("TEST SUITE:     b-first\n"))
+        #expect(failed.stdout.contains("TEST SUITE:     b-second\n"))
+        #expect(failed.stdout.contains("Phase:          Succeeded\n"))
+        #expect(failed.stdout.contains("Phase:          Failed\n"))
+        #expect(failed.stderr.contains("test hook Job/b-second failed"), "\(failed.stderr)")
+
+        let missing = try s.run(["test", "nope"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("release \"nope\" not found in namespace \"default\""), "\(missing.stderr)")
+    }
+}
