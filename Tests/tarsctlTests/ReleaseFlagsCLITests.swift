@@ -165,3 +165,39 @@ extension ReleaseCLITests {
         #expect(missing.stderr.contains("release \"nope\" not found in namespace \"default\""), "\(missing.stderr)")
     }
 }
+
+extension ReleaseCLITests {
+    /// Bare test Pods (the usual Helm test hook): the sandbox runs a Pod annotated
+    /// `sandbox.tarsctl.dev/succeed: "true"` to Succeeded and an unowned one annotated
+    /// `sandbox.tarsctl.dev/fail: "true"` to Failed.
+    @Test func testCommandWaitsForBareTestPods() throws {
+        let s = try SandboxProcessFixture()
+        defer { s.stop() }
+        func pod(_ name: String, _ annotation: String) -> String {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: \(name)
+              annotations:
+                helm.sh/hook: test
+                \(annotation): "true"
+            spec:
+              restartPolicy: Never
+              containers: [{name: t, image: busybox}]
+            """
+        }
+        let good = try s.chart("podgood", ["templates/t.yaml": pod("pod-ok", "sandbox.tarsctl.dev/succeed")])
+        let bad = try s.chart("podbad", ["templates/t.yaml": pod("pod-bad", "sandbox.tarsctl.dev/fail")])
+        #expect(try s.run(["install", "pg", good]).status == 0)
+        #expect(try s.run(["install", "pb", bad, "-n", "pb", "--create-namespace"]).status == 0)
+        let ok = try s.run(["test", "pg", "--timeout", "60s"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("TEST SUITE:     pod-ok\n"))
+        #expect(ok.stdout.contains("Phase:          Succeeded\n"))
+        let failed = try s.run(["test", "pb", "-n", "pb", "--timeout", "60s"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("Phase:          Failed\n"))
+        #expect(failed.stderr.contains("test hook Pod/pod-bad failed: pod failed"), "\(failed.stderr)")
+    }
+}
