@@ -7,7 +7,7 @@ import Releases
 /// The release subcommands, registered in TarsCtl.
 enum ReleaseCommands {
     static let all: [ParsableCommand.Type] = [Install.self, Upgrade.self, Rollback.self, Uninstall.self, History.self, Status.self, List.self,
-                                              Get.self, Diff.self]
+                                              Get.self, Diff.self, TestRelease.self]
 }
 
 private func engine(_ client: KubeClient) -> ReleaseEngine {
@@ -49,11 +49,17 @@ struct Install: ParsableCommand {
         options.createNamespace = createNamespace
         if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("arguments parsed") }
         let (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
-        let (name, output, dry) = (self.name, self.output, flags.dryRun)
+        let (name, output, dry, mode) = (self.name, self.output, flags.dryRun, flags.dryRunMode)
         let opts = options
-        let r = try runRelease({ client in
-            try await engine(client).install(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts)
-        }, kube: kube)
+        let r: Release
+        if mode == .client {
+            // Helm's client dry run: rendered here, the cluster is never contacted.
+            r = try ClientDryRun.install(name: name, namespace: try kube.client().defaultNamespace, chart: chart, values: values, labels: opts.labels)
+        } else {
+            r = try runRelease({ client in
+                try await engine(client).install(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts)
+            }, kube: kube)
+        }
         printRelease(r, output: output, dryRun: dry)
     }
 }
@@ -72,6 +78,7 @@ struct Upgrade: ParsableCommand {
     @Flag(name: .customLong("reset-values"), help: "Use only the chart's defaults and the new values (the default).") var resetValues = false
     @Flag(name: .customLong("reset-then-reuse-values"), help: "As --reuse-values, with the new chart's defaults.") var resetThenReuseValues = false
     @Flag(name: .customLong("show-secrets"), help: "Show Secret values in the diff.") var showSecrets = false
+    @Flag(help: "Show the diff (as --diff) and ask y/N on the terminal before applying.") var confirm = false
     @Option(name: [.short, .long], help: "Output format: table, json, yaml.") var output: OutputFormat = .table
 
     func run() throws {
@@ -80,19 +87,58 @@ struct Upgrade: ParsableCommand {
         if resetValues && (reuseValues || resetThenReuseValues) {
             throw ValidationError("--reset-values cannot be combined with --reuse-values or --reset-then-reuse-values")
         }
-        options.reuseValues = reuseValues || resetThenReuseValues
-        let (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
-        let (name, install, diff, showSecrets) = (self.name, self.install, self.diff, self.showSecrets)
+        if reuseValues && resetThenReuseValues {
+            throw ValidationError("--reuse-values cannot be combined with --reset-then-reuse-values; choose one")
+        }
+        if confirm && isatty(STDIN_FILENO) != 1 {
+            throw ValidationError("--confirm asks before applying, but standard input is not a terminal; review the changes with `tarsctl diff upgrade \(name) \(self.chart)` and run the upgrade without --confirm")
+        }
+        // --reset-then-reuse-values: the new chart's defaults, then the last release's user values,
+        // then the new flags (the engine's reuseValues).
+        options.reuseValues = resetThenReuseValues
+        var (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
+        let mode = flags.dryRunMode
+        let (name, install, diff, showSecrets, confirm) = (self.name, self.install, self.diff || self.confirm, self.showSecrets, self.confirm)
+        if reuseValues {
+            // --reuse-values: the last release's chart defaults and user values, the new flags over them.
+            let current = try runRelease({ client in
+                let h = try await engine(client).history(name: name, namespace: client.defaultNamespace)
+                return h.last { $0.status == .deployed } ?? h.last
+            }, kube: kube)
+            if let current {
+                let resolved = ValuesReuse.reuse.resolve(given: values, current: current)
+                values = resolved.user
+                if let defaults = resolved.chartDefaults { chart.values = defaults }
+            }
+        }
         let opts = options
         let color = isatty(STDOUT_FILENO) == 1
+        let (finalChart, finalValues) = (chart, values)
+        if confirm {
+            let d = try runRelease({ client in
+                try await engine(client).diffUpgrade(name: name, namespace: client.defaultNamespace, chart: finalChart, values: finalValues, options: opts,
+                                                     diffOptions: DiffOptions(showSecrets: showSecrets, color: color, desiredLabel: "upgrade"))
+            }, kube: kube)
+            writeOut(d.render())
+            if !d.isEmpty {
+                writeOut("Apply these changes to release \"\(name)\"? [y/N] ")
+                let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+                guard answer == "y" || answer == "yes" else {
+                    stderrLine("Upgrade of \"\(name)\" cancelled at the prompt; nothing was changed.")
+                    throw ExitCode(1)
+                }
+            }
+        }
         let outcome = try runRelease({ client in
             let e = engine(client)
-            if diff {
-                let d = try await e.diffUpgrade(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts,
+            if diff && !confirm {
+                let d = try await e.diffUpgrade(name: name, namespace: client.defaultNamespace, chart: finalChart, values: finalValues, options: opts,
                                                 diffOptions: DiffOptions(showSecrets: showSecrets, color: color, desiredLabel: "upgrade"))
                 writeOut(d.render())
             }
-            return try await e.upgrade(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts, install: install)
+            let outcome = try await e.upgrade(name: name, namespace: client.defaultNamespace, chart: finalChart, values: finalValues, options: opts, install: install)
+            if mode == .server { try await e.serverDryRun(outcome.release, options: opts) }
+            return outcome
         }, kube: kube)
         if outcome.unchanged {
             writeOut("Release \"\(name)\" has no changes: revision \(outcome.release.version) stays deployed (use --force to record a new revision).\n")
@@ -372,5 +418,34 @@ struct DiffUpgrade: ParsableCommand {
         writeOut(d.render())
         if !d.isEmpty { stderrLine(d.summary) }
         if detailedExitCode && !d.isEmpty { Foundation.exit(2) }
+    }
+}
+
+struct TestRelease: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Run a release's test hooks (helm.sh/hook: test) and report each one's phase.")
+    @Argument(help: "Release name.") var name: String
+    @OptionGroup var kube: KubeOptions
+    @Option(help: "Time allowed for all tests, e.g. 90s, 5m.") var timeout: String = "5m"
+
+    func run() throws {
+        var options = ReleaseActionOptions()
+        guard let t = parseDuration(timeout) else { throw ValidationError("--timeout \(timeout): not a duration; use e.g. 300s or 5m") }
+        options.timeout = t
+        let (name, opts) = (self.name, options)
+        let outcome = try runRelease({ client in
+            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts)
+        }, kube: kube)
+        let r = outcome.release
+        var text = "NAME: \(r.name)\nLAST DEPLOYED: \(ReleaseText.date(r.info?.lastDeployed))\nNAMESPACE: \(r.namespace)\nSTATUS: \(r.status.rawValue)\nREVISION: \(r.version)\n"
+        if outcome.tests.isEmpty { text += "TEST SUITE:     None\n" }
+        for hook in outcome.tests {
+            text += "TEST SUITE:     \(hook.name)\nLast Started:   \(ReleaseText.date(hook.lastRun.startedAt))\nLast Completed: \(ReleaseText.date(hook.lastRun.completedAt))\n"
+                + "Phase:          \(hook.lastRun.phase.isEmpty ? "Not run" : hook.lastRun.phase)\n"
+        }
+        writeOut(text)
+        if let failure = outcome.failure {
+            stderrLine("Error: \(failure.description)")
+            throw ExitCode(failure.exitCode)
+        }
     }
 }

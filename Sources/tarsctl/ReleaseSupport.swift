@@ -22,7 +22,8 @@ struct KubeOptions: ParsableArguments {
 
 /// Flags of install, upgrade and rollback that shape the operation.
 struct ActionFlags: ParsableArguments {
-    @Flag(name: .customLong("wait"), help: "Wait until every object is ready (the default).") var waitFlag = false
+    @Option(name: .customLong("wait-mode"), help: ArgumentHelp("How to wait: watcher (the default), hookOnly or legacy; also written --wait[=MODE].", valueName: "mode"))
+    var waitMode: String?
     @Flag(name: .customLong("no-wait"), help: "Do not wait for readiness; hooks still run to completion.") var noWait = false
     @Flag(name: .customLong("wait-for-jobs"), help: "Also wait for Jobs to complete (always done while waiting).") var waitForJobs = false
     @Option(help: "Time allowed for the whole operation (hooks, apply, wait), e.g. 90s, 5m, 1m30s.") var timeout: String = "5m"
@@ -32,15 +33,34 @@ struct ActionFlags: ParsableArguments {
     @Flag(name: .customLong("cleanup-on-fail"), help: "On failure, delete the objects this operation created.") var cleanupOnFail = false
     @Option(name: .customLong("history-max"), help: "Revisions kept per release, 0 for no limit (default: $HELM_MAX_HISTORY, else 10).")
     var historyMax: Int?
-    @Flag(name: .customLong("dry-run"), help: "Render and check against the cluster; change nothing.") var dryRun = false
+    @Option(name: .customLong("dry-run-mode"), help: ArgumentHelp("client: render only; server: also a server-side dry-run apply; none; also written --dry-run[=MODE] (bare: client).", valueName: "mode"))
+    var dryRunModeText: String?
+    @Option(name: .customLong("server-side"), help: ArgumentHelp("Apply server-side: true, auto (both server-side apply, the only method) or false (refused).", valueName: "bool"))
+    var serverSide: String = "auto"
+    @Flag(name: .customLong("force-conflicts"), help: "Take over fields other field managers own (tarsctl always applies with force).") var forceConflicts = false
     @Flag(help: "Record a new revision even when nothing changed.") var force = false
     @Flag(name: .customLong("take-ownership"), help: "Adopt existing objects not owned by this release.") var takeOwnership = false
     @Option(help: "Description of the revision.") var description: String?
     @Option(help: "Labels stored on the release records: key=value,key2=value2.") var labels: String?
 
+    /// The `--dry-run` mode; `none` when the flag is absent.
+    var dryRunMode: DryRunMode { (try? DryRunMode(flag: dryRunModeText)) ?? .client }
+    var dryRun: Bool { dryRunMode != .none }
+
     func options() throws -> ReleaseActionOptions {
         var o = ReleaseActionOptions()
-        o.wait = !noWait
+        let mode: WaitMode
+        do { mode = try WaitMode(flag: waitMode) } catch { throw ValidationError(error.description) }
+        if noWait && waitMode != nil { throw ValidationError("--no-wait cannot be combined with --wait=\(mode.rawValue); choose one") }
+        // hookOnly: hooks still run to completion, the release's objects are not waited for.
+        o.wait = !noWait && mode != .hookOnly
+        _ = try DryRunMode(flag: dryRunModeText)
+        switch serverSide {
+        case "true", "auto": break
+        case "false":
+            throw ValidationError("--server-side=false: client-side apply is not supported; tarsctl applies every object with server-side apply (use --server-side=true or auto)")
+        default: throw ValidationError("--server-side \(serverSide): use true, false or auto")
+        }
         guard let t = parseDuration(timeout) else {
             throw ValidationError("--timeout \(timeout): not a duration; use Go's form, e.g. 300s, 5m, 1m30s")
         }
@@ -53,7 +73,7 @@ struct ActionFlags: ParsableArguments {
         } else if let env = ProcessInfo.processInfo.environment["HELM_MAX_HISTORY"], let n = Int(env) {
             o.historyMax = n
         }
-        o.dryRun = dryRun
+        o.dryRun = dryRunMode != .none
         o.force = force
         o.takeOwnership = takeOwnership
         o.description = description
@@ -344,3 +364,47 @@ final class ProgressDisplay: @unchecked Sendable {
 }
 
 let progressDisplay = ProgressDisplay()
+
+/// Helm 4's `--dry-run[=none|client|server]`.
+enum DryRunMode: String {
+    case none, client, server
+
+    /// nil: the flag was not given. `true`/`false` are Helm 3's spellings of client/none.
+    init(flag: String?) throws {
+        switch flag {
+        case nil, "none", "false": self = .none
+        case "", "client", "true": self = .client
+        case "server": self = .server
+        case let v?: throw ValidationError("invalid value \"\(v)\" for --dry-run: use client, server or none (a bare --dry-run means client)")
+        }
+    }
+}
+
+/// ArgumentParser has no option with an optional value, so `--wait[=MODE]`, `--dry-run[=MODE]`
+/// and a bare `--server-side` are rewritten before parsing for the commands taking them.
+enum ReleaseArguments {
+    static let commands: Set<String> = ["install", "upgrade", "rollback"]
+
+    static func rewrite(_ args: [String]) -> [String] {
+        guard let first = args.first, commands.contains(first) else { return args }
+        var out: [String] = []
+        var rest = false
+        for a in args {
+            if rest || a == "--" { rest = true; out.append(a); continue }
+            if a == "--wait" {
+                out += ["--wait-mode", "watcher"]
+            } else if a.hasPrefix("--wait=") {
+                out += ["--wait-mode", String(a.dropFirst("--wait=".count))]
+            } else if a == "--dry-run" {
+                out += ["--dry-run-mode", "client"]
+            } else if a.hasPrefix("--dry-run=") {
+                out += ["--dry-run-mode", String(a.dropFirst("--dry-run=".count))]
+            } else if a == "--server-side" {
+                out += ["--server-side", "true"]
+            } else {
+                out.append(a)
+            }
+        }
+        return out
+    }
+}

@@ -19,7 +19,7 @@ struct TarsCtl: ParsableCommand {
                 try Tpl.render(files: a.files, data: a.data, name: a.name, missingkey: a.missingkey)
                 return
             }
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ReleaseArguments.rewrite(Array(args)))
             try command.run()
         } catch {
             let code = exitCode(for: error)

@@ -167,11 +167,11 @@ final class EventSink: @unchecked Sendable {
             _ = try await client.apply(cm("pre", "0"))
             let sink = EventSink()
             let task = start(client.watch(apiVersion: "v1", kind: "ConfigMap"), into: sink)
-            try await eventually(5, "initial ADDED") { sink.all.count == 1 }
+            try await eventually(60, "initial ADDED") { sink.all.count == 1 }
             _ = try await client.apply(cm("a", "1"))
             _ = try await client.apply(cm("pre", "2"))
             _ = try await client.delete(apiVersion: "v1", kind: "ConfigMap", name: "a")
-            try await eventually(5, "4 events") { sink.all.count >= 4 }
+            try await eventually(60, "4 events") { sink.all.count >= 4 }
             #expect(sink.summary == ["ADDED pre 0", "ADDED a 1", "MODIFIED pre 2", "DELETED a 1"])
             task.cancel()
             _ = await task.value
@@ -184,10 +184,10 @@ final class EventSink: @unchecked Sendable {
         try await withTokenClient(log: log, configure: { $0.maxRetries = 15 }) { client, server, _ in
             let sink = EventSink()
             let task = start(client.watch(apiVersion: "v1", kind: "ConfigMap"), into: sink)
-            try await eventually(5, "watch open") { log.text.contains("(watch stream)") }
+            try await eventually(60, "watch open") { log.text.contains("(watch stream)") }
             _ = try await client.apply(cm("a", "1"))
             _ = try await client.apply(cm("b", "1"))
-            try await eventually(5, "2 events") { sink.all.count == 2 }
+            try await eventually(60, "2 events") { sink.all.count == 2 }
             // Cut the stream; change things while the client reconnects (the sandbox refuses
             // connections for a moment); every change must arrive exactly once.
             server.refuseConnections(for: .milliseconds(500))
@@ -195,12 +195,12 @@ final class EventSink: @unchecked Sendable {
             try store(server, apply: "c", "1")
             try store(server, apply: "a", "2")
             try store(server, delete: "b")
-            try await eventually(10, "5 events") { sink.all.count >= 5 }
+            try await eventually(60, "5 events") { sink.all.count >= 5 }
             // A second drop with no changes in between repeats nothing.
             server.cluster.dropWatches()
             try await Task.sleep(for: .milliseconds(600))
             _ = try await client.apply(cm("a", "3"))
-            try await eventually(10, "6 events") { sink.all.count >= 6 }
+            try await eventually(60, "6 events") { sink.all.count >= 6 }
             try await Task.sleep(for: .milliseconds(200))
             #expect(sink.summary == ["ADDED a 1", "ADDED b 1", "ADDED c 1", "MODIFIED a 2", "DELETED b 1", "MODIFIED a 3"])
             #expect(log.all.contains { $0.contains("watch of configmaps in namespace default") && $0.contains("resuming from resourceVersion") })
@@ -218,8 +218,8 @@ final class EventSink: @unchecked Sendable {
             _ = try await client.apply(cm("remove", "1"))
             let sink = EventSink()
             let task = start(client.watch(apiVersion: "v1", kind: "ConfigMap"), into: sink)
-            try await eventually(5, "3 ADDED") { sink.all.count == 3 }
-            try await eventually(5, "watch open") { log.text.contains("(watch stream)") }
+            try await eventually(60, "3 ADDED") { sink.all.count == 3 }
+            try await eventually(60, "watch open") { log.text.contains("(watch stream)") }
             // While the client is cut off, objects change and the history is compacted: its
             // resume gets 410 Expired, it relists and reports just what differs.
             server.refuseConnections(for: .milliseconds(500))
@@ -228,7 +228,7 @@ final class EventSink: @unchecked Sendable {
             try store(server, delete: "remove")
             try store(server, apply: "new", "1")
             server.cluster.compactHistory()
-            try await eventually(10, "3 more events") { sink.all.count >= 6 }
+            try await eventually(60, "3 more events") { sink.all.count >= 6 }
             try await Task.sleep(for: .milliseconds(200))
             let after = Array(sink.summary.dropFirst(3))
             #expect(Set(after) == ["MODIFIED change 2", "DELETED remove 1", "ADDED new 1"])
@@ -236,7 +236,7 @@ final class EventSink: @unchecked Sendable {
             #expect(log.text.contains("is too old (410 Expired); relisting"))
             // And it keeps watching after the relist.
             _ = try await client.apply(cm("keep", "2"))
-            try await eventually(5, "event after relist") { sink.all.count >= 7 }
+            try await eventually(60, "event after relist") { sink.all.count >= 7 }
             #expect(sink.summary.last == "MODIFIED keep 2")
             task.cancel()
             _ = await task.value

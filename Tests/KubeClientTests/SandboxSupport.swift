@@ -124,7 +124,8 @@ func withTokenClient(faults: FaultSettings = FaultSettings(), log: LogCapture? =
     }
 }
 
-/// Waits until `condition` holds, polling; fails the test after `seconds`.
+/// Waits until `condition` holds, polling; fails the test after `seconds` (generous: a loaded
+/// 2-core CI machine can take seconds to open a watch, and the wait returns as soon as it holds).
 func eventually(_ seconds: Double = 10, _ what: String, _ condition: () -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while !condition() {

@@ -74,6 +74,10 @@ extension Cluster {
             let seen = firstSeen("pod/" + (pod[path: ["metadata", "uid"]]?.stringValue ?? ""), now)
             guard now.timeIntervalSince(seen) >= delay else { continue }
             let ts = Cluster.timestamp(now)
+            if let exitCode = Self.runToCompletionExitCode(pod) {
+                lockedSetStatus("pods", pod, Self.completedPodStatus(pod, exitCode: exitCode, at: ts))
+                continue
+            }
             let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).map { c -> JSON in
                 ["name": c["name"] ?? "", "image": c["image"] ?? "", "imageID": "", "ready": true, "started": true, "restartCount": 0,
                  "state": ["running": ["startedAt": .string(ts)]]]
@@ -86,6 +90,34 @@ extension Cluster {
                                 "containerStatuses": .array(containers)]
             lockedSetStatus("pods", pod, status)
         }
+    }
+
+    /// A Pod that runs to completion after the ready delay (a test or hook Pod): exit code 0 with
+    /// `sandbox.tarsctl.dev/succeed: "true"`, 1 with `sandbox.tarsctl.dev/fail: "true"` on a Pod
+    /// no controller owns; nil for every other Pod (it keeps running).
+    static func runToCompletionExitCode(_ pod: JSON) -> Int64? {
+        let annotations = pod[path: ["metadata", "annotations"]]
+        let owned = !(pod[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).isEmpty
+        if !owned && annotations?["sandbox.tarsctl.dev/fail"]?.stringValue == "true" { return 1 }
+        if annotations?["sandbox.tarsctl.dev/succeed"]?.stringValue == "true" { return 0 }
+        return nil
+    }
+
+    /// The status kubelet reports for a Pod whose containers all exited with `exitCode`.
+    static func completedPodStatus(_ pod: JSON, exitCode: Int64, at ts: String) -> JSON {
+        let reason = exitCode == 0 ? "Completed" : "Error"
+        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).map { c -> JSON in
+            ["name": c["name"] ?? "", "image": c["image"] ?? "", "imageID": "", "ready": false, "started": false, "restartCount": 0,
+             "state": ["terminated": ["exitCode": .int(exitCode), "reason": .string(reason), "startedAt": .string(ts), "finishedAt": .string(ts)]]]
+        }
+        let conditions: [JSON] = [("PodReadyToStartContainers", "False"), ("Initialized", "True"), ("Ready", "False"), ("ContainersReady", "False"),
+                                  ("PodScheduled", "True")].map { (type: String, status: String) -> JSON in
+            var c: [String: JSON] = ["type": .string(type), "status": .string(status), "lastProbeTime": .null, "lastTransitionTime": .string(ts)]
+            if type == "Ready" || type == "ContainersReady" { c["reason"] = "PodCompleted" }
+            return .object(c)
+        }
+        return ["phase": .string(exitCode == 0 ? "Succeeded" : "Failed"), "conditions": .array(conditions), "hostIP": "10.0.0.1",
+                "hostIPs": [["ip": "10.0.0.1"]], "startTime": .string(ts), "qosClass": "BestEffort", "containerStatuses": .array(containers)]
     }
 
     static func isPodReady(_ pod: JSON) -> Bool {
