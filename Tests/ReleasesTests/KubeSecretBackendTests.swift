@@ -82,3 +82,37 @@ import Testing
         await h.stop()
     }
 }
+
+/// The engine's bookkeeping on the shared storage: supersede and `--history-max` through the
+/// ledger's pruning rule, seen as the Secrets left in the cluster.
+@Suite struct EngineHistoryMaxTests {
+    @Test func upgradesSupersedeAndHistoryMaxKeepsTheNewest() async throws {
+        let h = try await ActionsHarness.start()
+        do {
+            let chart = try h.chart("hm", ["templates/cm.yaml": """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: hm
+                data:
+                  revision: "{{ .Release.Revision }}"
+                """])
+            var options = fastOptions()
+            options.historyMax = 2
+            _ = try await h.engine.install(name: "hm", namespace: "default", chart: chart, values: [:], options: options)
+            for _ in 0..<3 {
+                _ = try await h.engine.upgrade(name: "hm", namespace: "default", chart: chart, values: [:], options: options)
+            }
+            let history = try await h.engine.history(name: "hm", namespace: "default")
+            #expect(history.map { "\($0.version):\($0.status.rawValue)" } == ["3:superseded", "4:deployed"])
+            let secrets = try await h.client.list(apiVersion: "v1", kind: "Secret", namespace: "default", labelSelector: "owner=helm,name=hm")
+            #expect(secrets.items.compactMap { $0[path: ["metadata", "name"]]?.stringValue }.sorted()
+                    == ["sh.helm.release.v1.hm.v3", "sh.helm.release.v1.hm.v4"])
+            #expect(try await h.get("v1", "ConfigMap", "hm", namespace: "default")?[path: ["data", "revision"]] == "4")
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+}

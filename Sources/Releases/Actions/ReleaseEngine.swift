@@ -464,16 +464,19 @@ public struct ReleaseEngine: Sendable {
         }
         trace?("record updated")
         // Earlier deployed revisions are superseded; old records beyond --history-max go.
-        let history = earlier + [finished]
-        for var r in earlier where r.version != release.version && (r.status == .deployed || r.status.isPending) && r.version < release.version {
-            let next: ReleaseStatus = r.status == .deployed ? .superseded : .failed
-            r.info?.status = next
-            try await store.update(r)
-        }
-        if options.historyMax > 0 && history.count > options.historyMax {
-            for r in history.prefix(history.count - options.historyMax) where r.version != release.version {
-                try await removeRecord(name: r.name, namespace: r.namespace, revision: r.version)
+        // Pruning follows the ledger's rule (oldest first, never the deployed or a pending one).
+        var history: [Release] = []
+        for var r in earlier where r.version != release.version {
+            if r.version < release.version && (r.status == .deployed || r.status.isPending) {
+                let next: ReleaseStatus = r.status == .deployed ? .superseded : .failed
+                r.info?.status = next
+                r = try await store.update(r)
             }
+            history.append(r)
+        }
+        history.append(finished)
+        for v in ReleaseHistory.revisionsToPrune(history, max: options.historyMax) {
+            try await removeRecord(name: finished.name, namespace: finished.namespace, revision: v)
         }
         log("\(Self.verb(pre)) of release \"\(release.name)\" complete: revision \(release.version) deployed")
         return finished
