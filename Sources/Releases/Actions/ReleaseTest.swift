@@ -14,7 +14,7 @@ extension ReleaseEngine {
     /// Job to complete or Pod to succeed within `options.timeout`.
     public func test(name: String, namespace: String, options: ReleaseActionOptions) async throws -> ReleaseTestOutcome {
         try await explained("test", name) {
-            let history = try await store.history(name: name, namespace: namespace)
+            let history = try await store.history(name: name, namespace: namespace).releases
             guard var release = history.last(where: { $0.status == .deployed }) else {
                 throw ReleaseActionError(.usage, history.isEmpty
                     ? "release \"\(name)\" not found in namespace \"\(namespace)\""
