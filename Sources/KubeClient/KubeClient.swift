@@ -142,6 +142,30 @@ public final class KubeClient: Sendable {
         try await transport.json(Call(method: .GET, path: "/version", verb: "get", resource: "version"))
     }
 
+    /// `GET` of any server path as JSON (`kubectl get --raw PATH`), e.g. `/openapi/v3`.
+    /// Retried like every read.
+    public func getRaw(_ path: String) async throws -> JSON {
+        let clean = path.hasPrefix("/") ? path : "/" + path
+        let resource = clean.split(separator: "?").first.map(String.init) ?? clean
+        return try await transport.json(Call(method: .GET, path: clean, verb: "get", resource: resource))
+    }
+
+    /// The cluster's OpenAPI v3 documents (`/openapi/v3/...`) of the given API versions (`v1`,
+    /// `apps/v1`), as the API server publishes them: one per group-version, with every schema
+    /// its kinds refer to. API versions the server does not publish are left out.
+    public func openAPIV3(apiVersions: [String]) async throws -> [JSON] {
+        let index = try await getRaw("/openapi/v3")
+        let paths = index["paths"]?.objectValue ?? [:]
+        var documents: [JSON] = []
+        for apiVersion in Set(apiVersions).sorted() {
+            let key = apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion
+            guard let entry = paths[key] else { continue }
+            let url = entry["serverRelativeURL"]?.stringValue ?? "/openapi/v3/" + key
+            documents.append(try await getRaw(url))
+        }
+        return documents
+    }
+
     /// The resource serving `kind` in `apiVersion`; refreshes discovery once when the kind is unknown
     /// (a CRD created a moment ago).
     public func resource(apiVersion: String, kind: String) async throws -> APIResource {

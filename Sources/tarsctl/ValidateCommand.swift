@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChartRender
 import Foundation
+import KubeClient
 import Validation
 
 /// `tarsctl validate`: schema validation of manifests (files, directories, stdin) or of a
@@ -25,6 +26,11 @@ struct Validate: ParsableCommand {
     @Option(name: .customLong("schema-location"),
             help: "Schema directory or path template ({{ .NormalizedKubernetesVersion }}, {{ .ResourceKind }}, {{ .KindSuffix }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .StrictSuffix }}); repeatable; 'default' is the bundle.")
     var schemaLocations: [String] = []
+    @Flag(name: .customLong("from-cluster"),
+          help: "Take schemas from the connected cluster's /openapi/v3 (its custom resources included) before the bundle; the bundle version follows the cluster's unless --kubernetes-version is given.")
+    var fromCluster = false
+    @Option(help: "Kubeconfig for --from-cluster (default: $KUBECONFIG, else ~/.kube/config).") var kubeconfig: String?
+    @Option(name: .customLong("kube-context"), help: "Kubeconfig context for --from-cluster.") var kubeContext: String?
     @Flag(name: .customLong("strict"), help: "Reject unknown fields.") var strict = false
     @Flag(name: .customLong("ignore-missing-schemas"), help: "Skip objects whose kind has no schema instead of failing.")
     var ignoreMissingSchemas = false
@@ -34,6 +40,9 @@ struct Validate: ParsableCommand {
     func validate() throws {
         if paths.isEmpty && chart == nil { throw ValidationError("give manifest files, directories or '-', or --chart CHART") }
         if !paths.isEmpty && chart != nil { throw ValidationError("give either manifest files or --chart, not both") }
+        if !fromCluster && (kubeconfig != nil || kubeContext != nil) {
+            throw ValidationError("--kubeconfig and --kube-context choose the cluster for --from-cluster; add --from-cluster or drop them")
+        }
         if let v = kubernetesVersion, KubernetesVersion(v) == nil {
             throw ValidationError("--kubernetes-version \(v): use MAJOR.MINOR[.PATCH], e.g. 1.32 or v1.32.3")
         }
@@ -69,8 +78,19 @@ struct Validate: ParsableCommand {
                 files += 1
             }
         }
-        let options = SchemaOptions(kubernetesVersion: kubernetesVersion, strict: strict,
+        var options = SchemaOptions(kubernetesVersion: kubernetesVersion, strict: strict,
                                     ignoreMissingSchemas: ignoreMissingSchemas, schemaLocations: schemaLocations)
+        if fromCluster {
+            let apiVersions = documents.compactMap { $0.object["apiVersion"]?.stringValue }.filter { !$0.isEmpty }
+            let cluster = try clusterSchemas(apiVersions: apiVersions)
+            options.clusterOpenAPI = cluster.documents
+            if options.kubernetesVersion == nil, let version = cluster.version.flatMap(KubernetesVersion.init),
+               let names = try? SchemaBundle.shipped().versionNames, let oldest = names.first, let newest = names.last {
+                // The bundle's closest version for kinds the cluster does not publish.
+                options.kubernetesVersion = version > KubernetesVersion(newest)! ? newest
+                    : version < KubernetesVersion(oldest)! ? oldest : cluster.version
+            }
+        }
         var report: ValidationReport
         do {
             report = try ManifestChecks.run(documents, crds: crds, schema: options,
@@ -85,6 +105,44 @@ struct Validate: ParsableCommand {
         if !findings.isEmpty { report.rules.append(Self.yamlRule) }
         try ReportOutput.write(report, format: output)
         if report.fails(strict: false) { throw ExitCode(3) }
+    }
+
+    /// The cluster's OpenAPI v3 documents of the input's API versions and its Kubernetes version
+    /// (`major.minor`, for the bundle), fetched over the kubeconfig's connection.
+    private func clusterSchemas(apiVersions: [String]) throws -> (documents: [JSON], version: String?) {
+        var clientOptions = KubeClientOptions()
+        clientOptions.version = ChartRender.version
+        let client: KubeClient
+        do {
+            client = try KubeClient(kubeconfig: kubeconfig, context: kubeContext, options: clientOptions)
+        } catch {
+            throw CLIInput.InputError(description: "--from-cluster: \(error); check --kubeconfig/--kube-context, or validate against the bundle without --from-cluster")
+        }
+        let result = BlockingResult<([JSON], String?)>()
+        let semaphore = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let version = try await client.serverVersion()
+                var minor: String?
+                if let major = version["major"]?.stringValue, let m = version["minor"]?.stringValue {
+                    minor = "\(major).\(m.filter(\.isNumber))"
+                }
+                result.value = .success((try await client.openAPIV3(apiVersions: apiVersions), minor))
+            } catch {
+                result.value = .failure(error)
+            }
+            await client.shutdown()
+            semaphore.signal()
+        }
+        semaphore.wait()
+        switch result.value {
+        case .success(let (documents, version))?:
+            return (documents, version)
+        case .failure(let error)?:
+            throw CLIInput.InputError(description: "--from-cluster: \(error); or validate against the bundle without --from-cluster")
+        case nil:
+            throw CLIInput.InputError(description: "--from-cluster: no answer from \(client.config.cluster.server)")
+        }
     }
 
     static let yamlRule = RuleDescription(
@@ -146,4 +204,10 @@ struct Validate: ParsableCommand {
         collect(loaded, prefix: "\(loaded.name)/")
         return (rendered, crds)
     }
+}
+
+
+/// Carries an async result back to the synchronous command.
+private final class BlockingResult<T>: @unchecked Sendable {
+    var value: Result<T, any Error>?
 }

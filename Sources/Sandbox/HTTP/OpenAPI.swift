@@ -1,7 +1,10 @@
 import KubeClient
 /// Just enough OpenAPI v3 for kubectl: one document per group-version whose PATCH operations
 /// carry `x-kubernetes-group-version-kind` and a `fieldValidation` parameter, so kubectl trusts
-/// the server to validate (`fieldValidation=Strict`) instead of needing full schemas.
+/// the server to validate (`fieldValidation=Strict`) instead of needing full schemas. Custom
+/// resources' schemas are published as the API server publishes them (named by the reversed
+/// group, version and kind, with apiVersion, kind and metadata added), so clients that validate
+/// against the cluster's OpenAPI (`tarsctl validate --from-cluster`) see the CRD's rules.
 struct OpenAPI {
     let cluster: Cluster
 
@@ -35,6 +38,7 @@ struct OpenAPI {
 
     private func document(_ types: [ResourceType]) -> JSON {
         var paths: [String: JSON] = [:]
+        var schemas: [String: JSON] = [:]
         let queryParameter = { (name: String) -> JSON in ["name": .string(name), "in": "query", "schema": ["type": "string"], "uniqueItems": true] }
         for type in types {
             let gvk: JSON = ["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)]
@@ -49,8 +53,22 @@ struct OpenAPI {
             let get: JSON = ["operationId": .string("read\(type.kind)"), "x-kubernetes-action": "get", "x-kubernetes-group-version-kind": gvk,
                              "responses": ["200": ["description": "OK"]]]
             paths["\(base)/{name}"] = ["get": get, "patch": patch]
+            if case .object(var schema)? = cluster.customSchema(for: type) {
+                var properties = schema["properties"]?.objectValue ?? [:]
+                properties["apiVersion"] = properties["apiVersion"] ?? ["type": "string"]
+                properties["kind"] = properties["kind"] ?? ["type": "string"]
+                properties["metadata"] = properties["metadata"] ?? ["type": "object"]
+                schema["properties"] = .object(properties)
+                schema["x-kubernetes-group-version-kind"] = [gvk]
+                schemas[Self.schemaName(type)] = .object(schema)
+            }
         }
         return ["openapi": "3.0.0", "info": ["title": "Kubernetes", "version": .string(SandboxVersion.gitVersion)], "paths": .object(paths),
-                "components": ["schemas": .object([:])]]
+                "components": ["schemas": .object(schemas)]]
+    }
+
+    /// `stable.example.com`, `v1`, `CronTab` → `com.example.stable.v1.CronTab`, the API server's name.
+    static func schemaName(_ type: ResourceType) -> String {
+        (type.group.split(separator: ".").reversed().map(String.init) + [type.version, type.kind]).joined(separator: ".")
     }
 }

@@ -91,6 +91,21 @@ public final class Cluster: @unchecked Sendable {
         return Array(types.values)
     }
 
+    /// The `openAPIV3Schema` the CRD behind a custom type declares for its served version; nil for
+    /// built-in kinds and CRDs without a schema.
+    public func customSchema(for type: ResourceType) -> JSON? {
+        guard type.isCustom else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        for crd in (objects["customresourcedefinitions.apiextensions.k8s.io"] ?? [:]).values
+        where crd[path: ["spec", "group"]]?.stringValue == type.group && crd[path: ["spec", "names", "kind"]]?.stringValue == type.kind {
+            for version in crd[path: ["spec", "versions"]]?.arrayValue ?? [] where version["name"]?.stringValue == type.version {
+                return version[path: ["schema", "openAPIV3Schema"]]
+            }
+        }
+        return nil
+    }
+
     /// The type a URL names: by group, version and plural.
     func lockedType(group: String, version: String, plural: String) -> ResourceType? {
         let id = group.isEmpty ? plural : "\(plural).\(group)"
