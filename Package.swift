@@ -52,7 +52,10 @@ let package = Package(
         ),
         .target(
             name: "Validation",
-            dependencies: ["ChartRender", "KubeClient", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ChartRender", "KubeClient", .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             resources: [.copy("Schema/Bundle")]
         ),
         .target(

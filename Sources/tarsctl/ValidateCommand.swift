@@ -24,7 +24,7 @@ struct Validate: ParsableCommand {
             help: "Kubernetes version whose schemas apply, e.g. 1.32 (default: the newest bundled).")
     var kubernetesVersion: String?
     @Option(name: .customLong("schema-location"),
-            help: "Schema directory or path template ({{ .NormalizedKubernetesVersion }}, {{ .ResourceKind }}, {{ .KindSuffix }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .StrictSuffix }}); repeatable; 'default' is the bundle.")
+            help: "Schema directory, URL or path/URL template ({{ .NormalizedKubernetesVersion }}, {{ .ResourceKind }}, {{ .KindSuffix }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .StrictSuffix }}); repeatable; 'default' is the bundle.")
     var schemaLocations: [String] = []
     @Flag(name: .customLong("from-cluster"),
           help: "Take schemas from the connected cluster's /openapi/v3 (its custom resources included) before the bundle; the bundle version follows the cluster's unless --kubernetes-version is given.")

@@ -41,9 +41,6 @@ struct SchemaCatalog {
             bundleVersion = nil
             kubernetesVersion = options.kubernetesVersion ?? "master"
         }
-        if let remote = options.schemaLocations.first(where: { SchemaLocation($0).isRemote }) {
-            throw SchemaError("--schema-location \(remote): URLs are not supported yet; download the schemas and pass the directory or a path template")
-        }
         let files = self.files
         let bundle = self.bundle
         let version = self.bundleVersion
@@ -137,7 +134,7 @@ struct SchemaCatalog {
             if let schema = files.load(path) {
                 return .found(compiler.compile(schema), .file(path))
             }
-            tried.append(path)
+            tried.append(files.failure(path).map { "\(path) (\($0))" } ?? path)
         }
         let crdHint = apiVersion.contains(".") ? "; for a custom resource, pass its CustomResourceDefinition too (or the chart's crds/)" : ""
         return .missing("no schema for \(kind) \(apiVersion) (looked in \(tried.joined(separator: ", ")))\(crdHint); check apiVersion and kind, or pass --ignore-missing-schemas to skip such objects")

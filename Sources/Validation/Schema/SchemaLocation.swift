@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import KubeClient
+import NIOCore
 
 /// A kubeconform-style schema location: a directory, or a path template using
 /// `{{ .NormalizedKubernetesVersion }}`, `{{ .StrictSuffix }}`, `{{ .ResourceKind }}`,
@@ -18,7 +20,9 @@ public struct SchemaLocation: Sendable, Hashable {
         }
     }
 
-    public var isRemote: Bool { template.hasPrefix("http://") || template.hasPrefix("https://") }
+    public var isRemote: Bool { Self.isURL(template) }
+
+    static func isURL(_ text: String) -> Bool { text.hasPrefix("http://") || text.hasPrefix("https://") }
 
     /// The file this location names for an object.
     public func path(apiVersion: String, kind: String, kubernetesVersion: String, strict: Bool) -> String {
@@ -60,19 +64,50 @@ public struct SchemaLocation: Sendable, Hashable {
     }
 }
 
-/// Reads JSON schema files for a location, rewriting every `$ref` to an absolute
-/// `file#pointer` so definitions in sibling files (`_definitions.json`) resolve from anywhere.
+/// Reads JSON schema files for a location, local or over HTTP(S), rewriting every `$ref` to an
+/// absolute `file#pointer` (or `URL#pointer`) so definitions in sibling files
+/// (`_definitions.json`) resolve from anywhere. Each file is read once per run.
 final class SchemaFileReader {
     private var files: [String: JSON] = [:]
+    /// Why a location could not be read, for the "no schema" message (a URL that failed for
+    /// another reason than 404, a file that is not JSON).
+    private var failures: [String: String] = [:]
+    private var missing: Set<String> = []
+    private var unreachable: [String: String] = [:]
+
+    /// Why `path` could not be read, when it was there but unusable or unreachable.
+    func failure(_ path: String) -> String? {
+        failures[SchemaLocation.isURL(path) ? path : URL(fileURLWithPath: path).standardizedFileURL.path]
+    }
 
     func load(_ path: String) -> JSON? {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        if let done = files[absolute] { return done }
-        guard let data = FileManager.default.contents(atPath: absolute),
-              let json = try? JSONParser.parse([UInt8](data))
-        else { return nil }
-        let rewritten = Self.absolutize(json, base: absolute)
-        files[absolute] = rewritten
+        let remote = SchemaLocation.isURL(path)
+        let key = remote ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+        if let done = files[key] { return done }
+        if missing.contains(key) || failures[key] != nil { return nil }
+        let bytes: [UInt8]
+        if remote {
+            // A server that could not be reached is not asked again for its other kinds.
+            let host = URL(string: key).map { "\($0.scheme ?? "")://\($0.host ?? ""):\($0.port ?? 0)" } ?? key
+            if let why = unreachable[host] { failures[key] = why; return nil }
+            switch SchemaDownload.get(key) {
+            case .found(let b): bytes = b
+            case .notFound: missing.insert(key); return nil
+            case .failed(let why, let connection):
+                failures[key] = why
+                if connection { unreachable[host] = why }
+                return nil
+            }
+        } else {
+            guard let data = FileManager.default.contents(atPath: key) else { missing.insert(key); return nil }
+            bytes = [UInt8](data)
+        }
+        guard let json = try? JSONParser.parse(bytes) else {
+            failures[key] = "not JSON"
+            return nil
+        }
+        let rewritten = Self.absolutize(json, base: key, remote: remote)
+        files[key] = rewritten
         return rewritten
     }
 
@@ -94,13 +129,18 @@ final class SchemaFileReader {
         return (ref, node)
     }
 
-    private static func absolutize(_ json: JSON, base: String) -> JSON {
+    private static func absolutize(_ json: JSON, base: String, remote: Bool) -> JSON {
         switch json {
         case .object(var o):
-            for (k, v) in o { o[k] = absolutize(v, base: base) }
+            for (k, v) in o { o[k] = absolutize(v, base: base, remote: remote) }
             if let ref = o["$ref"]?.stringValue {
                 if ref.hasPrefix("#") {
                     o["$ref"] = .string(base + ref)
+                } else if remote && !ref.contains("://") {
+                    // Relative to the document's URL, as a browser resolves a link.
+                    if let resolved = URL(string: ref, relativeTo: URL(string: base))?.absoluteString {
+                        o["$ref"] = .string(resolved)
+                    }
                 } else if !ref.hasPrefix("/") && !ref.contains("://") {
                     let dir = URL(fileURLWithPath: base).deletingLastPathComponent()
                     let parts = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
@@ -110,9 +150,62 @@ final class SchemaFileReader {
             }
             return .object(o)
         case .array(let a):
-            return .array(a.map { absolutize($0, base: base) })
+            return .array(a.map { absolutize($0, base: base, remote: remote) })
         default:
             return json
         }
+    }
+}
+
+/// One blocking HTTP(S) GET per schema document (the catalog compiles schemas on one thread,
+/// before validation fans out), with a deadline, following redirects.
+enum SchemaDownload {
+    enum Outcome {
+        case found([UInt8])
+        case notFound
+        /// Why, and whether the server itself could not be reached (not worth asking again).
+        case failed(String, connection: Bool)
+    }
+
+    /// For the whole request.
+    static let timeout: TimeAmount = .seconds(60)
+
+    /// A refused or unanswered connection is retried with backoff for `connect`, then reported.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    static func get(_ url: String) -> Outcome {
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(url: url, method: .GET, headers: ["Accept": "application/json", "User-Agent": "tarsctl"])
+        } catch {
+            return .failed("not a valid URL", connection: false)
+        }
+        do {
+            let response = try client.execute(request: request, deadline: .now() + timeout).wait()
+            switch response.status.code {
+            case 200..<300:
+                var body = response.body ?? ByteBuffer()
+                return .found(body.readBytes(length: body.readableBytes) ?? [])
+            case 404, 410:
+                return .notFound
+            default:
+                return .failed("HTTP \(response.status.code) \(response.status.reasonPhrase)", connection: false)
+            }
+        } catch {
+            return .failed(describe(error), connection: true)
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connectTimeout") || text.contains("deadlineExceeded") || text.contains("readTimeout") {
+            return "no answer in time"
+        }
+        if text.lowercased().contains("connection refused") || text.contains("connectionRefused") { return "connection refused" }
+        return text
     }
 }
