@@ -426,23 +426,18 @@ struct TestRelease: ParsableCommand {
     @Argument(help: "Release name.") var name: String
     @OptionGroup var kube: KubeOptions
     @Option(help: "Time allowed for all tests, e.g. 90s, 5m.") var timeout: String = "5m"
+    @Flag(name: .customLong("hide-notes"), help: "Do not print the release's NOTES.") var hideNotes = false
 
     func run() throws {
         var options = ReleaseActionOptions()
         guard let t = parseDuration(timeout) else { throw ValidationError("--timeout \(timeout): not a duration; use e.g. 300s or 5m") }
         options.timeout = t
-        let (name, opts) = (self.name, options)
+        let (name, opts, hideNotes) = (self.name, options, self.hideNotes)
         let outcome = try runRelease({ client in
             try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts)
         }, kube: kube)
-        let r = outcome.release
-        var text = "NAME: \(r.name)\nLAST DEPLOYED: \(ReleaseText.date(r.info?.lastDeployed))\nNAMESPACE: \(r.namespace)\nSTATUS: \(r.status.rawValue)\nREVISION: \(r.version)\n"
-        if outcome.tests.isEmpty { text += "TEST SUITE:     None\n" }
-        for hook in outcome.tests {
-            text += "TEST SUITE:     \(hook.name)\nLast Started:   \(ReleaseText.date(hook.lastRun.startedAt))\nLast Completed: \(ReleaseText.date(hook.lastRun.completedAt))\n"
-                + "Phase:          \(hook.lastRun.phase.isEmpty ? "Not run" : hook.lastRun.phase)\n"
-        }
-        writeOut(text)
+        // Helm prints the status with the tests that ran (later ones after a failure did not).
+        writeOut(ReleaseText.status(outcome.release, showNotes: !hideNotes))
         if let failure = outcome.failure {
             stderrLine("Error: \(failure.description)")
             throw ExitCode(failure.exitCode)

@@ -206,6 +206,13 @@ enum ReleaseText {
     static func status(_ r: Release, showNotes: Bool = true) -> String {
         var out = "NAME: \(r.name)\nLAST DEPLOYED: \(date(r.info?.lastDeployed))\nNAMESPACE: \(r.namespace)\nSTATUS: \(r.status.rawValue)\nREVISION: \(r.version)\n"
         if let d = r.info?.description, !d.isEmpty { out += "DESCRIPTION: \(d)\n" }
+        // Test hooks that have run (`tarsctl test`), each with its last run; None without any.
+        let tests = HookPlan.ordered(r.hooks, for: .test)
+        if tests.isEmpty { out += "TEST SUITE: None\n" }
+        for hook in tests where hook.lastRun.startedAt != nil {
+            out += "TEST SUITE:     \(hook.name)\nLast Started:   \(date(hook.lastRun.startedAt))\n"
+                + "Last Completed: \(date(hook.lastRun.completedAt))\nPhase:          \(hook.lastRun.phase)\n"
+        }
         if r.status.isPending {
             out += "WARNING: this revision is \(r.status.rawValue): an operation is running, or one died without finishing "
                 + "(clear it with `tarsctl rollback \(r.name) -n \(r.namespace) --recover-pending`).\n"

@@ -143,14 +143,23 @@ extension ReleaseCLITests {
                                       "templates/t2.yaml": Self.testJob("{{ .Release.Name }}-second", weight: 2, fails: true)])
         #expect(try s.run(["install", "g", good]).status == 0)
         #expect(try s.run(["install", "b", bad]).status == 0)
-        // Installing does not run test hooks.
+        // Installing does not run test hooks: status lists none that ran.
         let hooksBefore = try s.run(["status", "g"])
         #expect(!hooksBefore.stderr.contains("test hook"))
+        #expect(!hooksBefore.stdout.contains("TEST SUITE"), "\(hooksBefore.stdout)")
+        // A release without test hooks says so, as Helm does.
+        let plain = try s.chart("plain", ["templates/cm.yaml": cm])
+        let installed = try s.run(["install", "p", plain, "--no-wait"])
+        #expect(installed.stdout.contains("REVISION: 1\nDESCRIPTION: Install complete\nTEST SUITE: None\n"), "\(installed.stdout)")
 
         let ok = try s.run(["test", "g", "--timeout", "60s"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout.contains("STATUS: deployed\nREVISION: 1\nTEST SUITE:     g-first\n"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("STATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\nTEST SUITE:     g-first\nLast Started:   "), "\(ok.stdout)")
         #expect(ok.stdout.contains("Phase:          Succeeded\n"))
+        // The results stay in the revision's record: status shows them later.
+        let after = try s.run(["status", "g"])
+        #expect(after.stdout.contains("TEST SUITE:     g-first\nLast Started:   "), "\(after.stdout)")
+        #expect(after.stdout.contains("Phase:          Succeeded\n"))
 
         let failed = try s.run(["test", "b", "--timeout", "60s"])
         #expect(failed.status == 1)
@@ -159,6 +168,9 @@ extension ReleaseCLITests {
         #expect(failed.stdout.contains("Phase:          Succeeded\n"))
         #expect(failed.stdout.contains("Phase:          Failed\n"))
         #expect(failed.stderr.contains("test hook Job/b-second failed"), "\(failed.stderr)")
+        let failedStatus = try s.run(["status", "b"])
+        #expect(failedStatus.stdout.contains("TEST SUITE:     b-second\n"), "\(failedStatus.stdout)")
+        #expect(failedStatus.stdout.contains("Phase:          Failed\n"))
 
         let missing = try s.run(["test", "nope"])
         #expect(missing.status == 1)

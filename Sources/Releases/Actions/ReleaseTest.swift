@@ -1,7 +1,7 @@
 import KubeClient
 
-/// What `tarsctl test` found: the deployed revision with its test hooks' `lastRun` filled in,
-/// and the first failure (Helm stops at the first failing test).
+/// What `tarsctl test` found: the deployed revision with its test hooks' `lastRun` filled in
+/// (and written to its record), and the first failure (Helm stops at the first failing test).
 public struct ReleaseTestOutcome: Sendable {
     public var release: Release
     public var failure: ReleaseActionError?
@@ -26,6 +26,13 @@ extension ReleaseEngine {
                 try await HookRunner(ops: ops(name, namespace, options)).run(.test, hooks: &release.hooks, deadline: deadline)
             } catch let e as ReleaseActionError {
                 failure = e
+            }
+            // As Helm does, the results are kept in the revision's record (`status` shows them).
+            do {
+                release = try await store.update(release)
+            } catch {
+                let why = ReleaseActionError(.failed, "the test results could not be written to release \"\(name)\" revision \(release.version): \(error); the tests themselves \(failure == nil ? "passed" : "failed")")
+                if failure == nil { failure = why }
             }
             return ReleaseTestOutcome(release: release, failure: failure)
         }
