@@ -12,6 +12,9 @@ public struct Manifest: Sendable {
     public var hookEvents: [String]
     public var hookWeight: Int
     public var hookDeletePolicies: [String]
+    /// The whole document as parsed for its head, so later stages (the objects to apply) need
+    /// not parse the YAML again.
+    public var value: Value = .null
     public var isHook: Bool { !hookEvents.isEmpty }
 }
 
@@ -94,7 +97,7 @@ public enum ManifestSorter {
     }
 
     static func manifest(_ path: String, _ doc: String, _ head: Value) -> Manifest {
-        var m = Manifest(source: path, content: doc, apiVersion: "", kind: "", name: "", hookEvents: [], hookWeight: 0, hookDeletePolicies: [])
+        var m = Manifest(source: path, content: doc, apiVersion: "", kind: "", name: "", hookEvents: [], hookWeight: 0, hookDeletePolicies: [], value: head)
         guard case .map(let h, _) = head else { return m }
         m.apiVersion = h["apiVersion"]?.stringValue ?? ""
         m.kind = h["kind"]?.stringValue ?? ""

@@ -102,7 +102,7 @@ public struct ReleaseEngine: Sendable {
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         trace?("objects prepared (discovery)")
         if options.dryRun {
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
@@ -159,7 +159,7 @@ public struct ReleaseEngine: Sendable {
         for w in rendered.warnings { log("warning: \(w)") }
         let ops = self.ops(name, namespace, options)
         try await installCRDs(rendered.crds, ops: ops, options: options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         let base = deployed ?? last
         // Nothing to do when the manifest, hooks and values are those of the deployed revision
         // and the live objects still match them (Helm's #7652: no empty revisions).
@@ -221,7 +221,7 @@ public struct ReleaseEngine: Sendable {
         let base = history.last { $0.status == .deployed } ?? history.last
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: (history.last?.version ?? 0) + 1, isUpgrade: base != nil)
         let ops = self.ops(name, namespace, options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         return try await diff(ops: ops, previousManifest: base?.manifest ?? "", desired: desired, options: diffOptions)
     }
 
