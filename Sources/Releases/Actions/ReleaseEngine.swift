@@ -375,7 +375,7 @@ public struct ReleaseEngine: Sendable {
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws {
         do {
-            try await store.create(release)
+            try await store.create(release, pending: true)
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }
