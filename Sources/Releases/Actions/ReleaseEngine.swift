@@ -79,7 +79,10 @@ public struct ReleaseEngine: Sendable {
     }
 
     func installBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
-        // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
+        // Read the history while rendering (revision 1 is the usual guess; re-rendered when not),
+        // and open the connections the parallel ownership reads and applies will use.
+        let warmUp = connectionWarmUp(options)
+        defer { warmUp?.cancel() }
         async let pastRecords = records(name: name, namespace: namespace)
         var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
         trace?("rendered")
@@ -116,6 +119,14 @@ public struct ReleaseEngine: Sendable {
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
     }
 
+    /// Connections for the parallel requests to come, opened while the chart renders (nil for a
+    /// dry run). Cancelled when the operation ends.
+    func connectionWarmUp(_ options: ReleaseActionOptions) -> Task<Void, Never>? {
+        guard !options.dryRun else { return nil }
+        let client = self.client
+        return Task { await client.warmUp(connections: options.parallelism) }
+    }
+
     /// CRDs from the chart's `crds/` directory, before anything else and outside the release (as
     /// Helm: never upgraded by templates, never deleted with the release); waited for until established.
     func installCRDs(_ crds: [JSON], ops: ClusterOperations, options: ReleaseActionOptions) async throws {
@@ -149,6 +160,9 @@ public struct ReleaseEngine: Sendable {
                 : "release \"\(name)\" in namespace \"\(namespace)\" is uninstalled; install it again with `tarsctl install` or `upgrade --install`")
         }
         try refusePending(history)
+        // Connections for the parallel reads and applies, opened while the chart renders.
+        let warmUp = connectionWarmUp(options)
+        defer { warmUp?.cancel() }
         let deployed = history.last { $0.status == .deployed }
         let revision = last.version + 1
         var values = values
