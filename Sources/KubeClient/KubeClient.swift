@@ -166,6 +166,18 @@ public final class KubeClient: Sendable {
         return documents
     }
 
+    /// Opens connections ahead of a burst of parallel requests by sending `connections` cheap
+    /// `GET /version` at once: over HTTP/1.1 each needs a connection of its own (TCP and TLS
+    /// handshakes), which the pool then keeps for the burst. Over HTTP/2 they share one. Errors
+    /// are ignored (the real requests report them); cancel the task to stop its retries.
+    public func warmUp(connections: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(0, min(connections, options.maxConnections)) {
+                group.addTask { _ = try? await self.serverVersion() }
+            }
+        }
+    }
+
     /// The resource serving `kind` in `apiVersion`; refreshes discovery once when the kind is unknown
     /// (a CRD created a moment ago).
     public func resource(apiVersion: String, kind: String) async throws -> APIResource {

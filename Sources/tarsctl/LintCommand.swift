@@ -7,6 +7,7 @@ import Validation
 /// reported as text, JSON, JUnit or SARIF; exit 3 when problems were found.
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Check a chart and its rendered objects (exit 3 on problems).",
         discussion: """
         Checks Chart.yaml, values files and values.schema.json, renders every template with the given \

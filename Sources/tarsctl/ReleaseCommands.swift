@@ -35,7 +35,7 @@ private func releaseJSON(_ r: Release) -> JSON {
 }
 
 struct Install: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Install a chart as a new release (revision 1), waiting until it is ready.")
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "Install a chart as a new release (revision 1), waiting until it is ready.")
     @Argument(help: "Release name.") var name: String
     @Argument(help: "Chart directory or .tgz.") var chart: String
     @OptionGroup var valuesOptions: ValuesOptions
@@ -65,7 +65,7 @@ struct Install: ParsableCommand {
 }
 
 struct Upgrade: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Upgrade a release to a chart and values; records no revision when nothing changes.")
+    static let configuration = CommandConfiguration(commandName: "upgrade", abstract: "Upgrade a release to a chart and values; records no revision when nothing changes.")
     @Argument(help: "Release name.") var name: String
     @Argument(help: "Chart directory or .tgz.") var chart: String
     @OptionGroup var valuesOptions: ValuesOptions
@@ -153,7 +153,7 @@ struct Upgrade: ParsableCommand {
 }
 
 struct Rollback: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Roll a release back to an earlier revision (default: the previous one) as a new revision.")
+    static let configuration = CommandConfiguration(commandName: "rollback", abstract: "Roll a release back to an earlier revision (default: the previous one) as a new revision.")
     @Argument(help: "Release name.") var name: String
     @Argument(help: "Revision to restore (default: the one before the current).") var revision: Int?
     @OptionGroup var kube: KubeOptions
@@ -171,7 +171,7 @@ struct Rollback: ParsableCommand {
 }
 
 struct Uninstall: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Uninstall a release: pre-delete hooks, delete its objects, post-delete hooks.")
+    static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Uninstall a release: pre-delete hooks, delete its objects, post-delete hooks.")
     @Argument(help: "Release name.") var name: String
     @OptionGroup var kube: KubeOptions
     @Flag(name: .customLong("keep-history"), help: "Keep the release records (status uninstalled).") var keepHistory = false
@@ -309,7 +309,7 @@ struct List: ParsableCommand {
 }
 
 struct Get: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show parts of a stored release.", subcommands: [GetManifest.self, GetValues.self, GetNotes.self, GetHooks.self, GetMetadata.self])
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show parts of a stored release.", subcommands: [GetManifest.self, GetValues.self, GetNotes.self, GetHooks.self, GetMetadata.self])
 }
 
 struct GetTarget: ParsableArguments {
@@ -394,7 +394,7 @@ struct GetValues: ParsableCommand {
 }
 
 struct Diff: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show what an operation would change, object by object, against the live objects.", subcommands: [DiffUpgrade.self])
+    static let configuration = CommandConfiguration(commandName: "diff", abstract: "Show what an operation would change, object by object, against the live objects.", subcommands: [DiffUpgrade.self])
 }
 
 struct DiffUpgrade: ParsableCommand {

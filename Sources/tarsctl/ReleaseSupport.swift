@@ -146,8 +146,10 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
     let box = ReleaseTaskBox<T>()
     let task = Task {
         do { box.result = .success(try await body(client)) } catch { box.result = .failure(error) }
-        await client.shutdown()
+        // Every request has been answered by now: the command can report while the
+        // connections close (the process may exit before they finish closing).
         semaphore.signal()
+        await client.shutdown()
     }
     var sources: [DispatchSourceSignal] = []
     let signals = ReleaseTaskBox<Int>()

@@ -5,6 +5,7 @@ import Foundation
 /// `tarsctl template [NAME] CHART`: render a chart locally, output byte-identical to `helm template`.
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "template",
         abstract: "Render chart templates locally and print the manifests (like helm template)."
     )
 

@@ -6,6 +6,7 @@ import Foundation
 /// `tarsctl tpl`: execute raw templates with data as dot, like the gotpl oracle without `-helm`.
 struct Tpl: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tpl",
         abstract: "Execute raw Go templates with Helm's functions (no chart, no YAML post-processing).",
         discussion: "All files form one template set named by their paths; the first runs unless --name is given."
     )

@@ -9,6 +9,7 @@ import Validation
 /// (kubesec score per workload, kube-linter checks).
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check manifests or a rendered chart against the Kubernetes OpenAPI schemas and the security rules.",
         discussion: "Exit codes: 0 every object is valid, 3 problems were found, 1 a file could not be read, 2 usage error."
     )

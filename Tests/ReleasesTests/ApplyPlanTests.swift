@@ -26,6 +26,24 @@ import Testing
         ])
     }
 
+    /// Independent kinds share a wave; each kind comes after every kind it needs, and Helm's
+    /// order holds between the waves.
+    @Test(arguments: [
+        // The T.A.R.S. chart: configuration and Services together, then the workloads and the Ingress.
+        (["Deployment", "Ingress", "NetworkPolicy", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret", "ServiceAccount"],
+         [["NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service"], ["Deployment", "Ingress"]]),
+        // Namespaces and admission kinds first; claims after their StorageClass; bindings after roles.
+        (["Namespace", "LimitRange", "ConfigMap", "StorageClass", "PersistentVolumeClaim", "Role", "RoleBinding", "Pod"],
+         [["Namespace"], ["LimitRange"], ["ConfigMap", "StorageClass", "Role"], ["PersistentVolumeClaim", "RoleBinding"], ["Pod"]]),
+        // CRDs before everything after them; IngressClass before Ingress; webhooks, then custom resources last, one kind at a time.
+        (["Widget", "Alpha", "ValidatingWebhookConfiguration", "APIService", "Ingress", "IngressClass", "CustomResourceDefinition", "Service", "Job"],
+         [["CustomResourceDefinition"], ["Service", "IngressClass"], ["Job", "Ingress"], ["APIService"], ["ValidatingWebhookConfiguration"], ["Alpha"], ["Widget"]]),
+    ])
+    func installWavesKeepDependencies(kinds: [String], waves: [[String]]) {
+        let objects = kinds.map { Self.obj($0, $0.lowercased()) }
+        #expect(ApplyPlan.installWaves(objects).map { $0.map { $0["kind"]?.stringValue ?? "" } } == waves)
+    }
+
     @Test func ownershipMarksAndChecks() {
         let marked = ApplyPlan.markOwned(Self.obj("ConfigMap", "c", annotations: ["keep": "me"]), release: "tars", namespace: "apps")
         #expect(marked[path: ["metadata", "annotations"]] == ["keep": "me", "meta.helm.sh/release-name": "tars",

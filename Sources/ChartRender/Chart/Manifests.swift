@@ -12,6 +12,9 @@ public struct Manifest: Sendable {
     public var hookEvents: [String]
     public var hookWeight: Int
     public var hookDeletePolicies: [String]
+    /// The whole document as parsed for its head, so later stages (the objects to apply) need
+    /// not parse the YAML again.
+    public var value: Value = .null
     public var isHook: Bool { !hookEvents.isEmpty }
 }
 
@@ -74,18 +77,18 @@ public enum ManifestSorter {
     public static func sort(_ files: [String: String]) throws -> (manifests: [Manifest], hooks: [Manifest]) {
         var generic: [Manifest] = []
         var hooks: [Manifest] = []
+        var docs: [(path: String, doc: String)] = []
         for path in files.keys.sorted() {
             let base = path.split(separator: "/").last.map(String.init) ?? path
             if base.hasPrefix("_") || path.hasSuffix("NOTES.txt") { continue }
             guard let content = files[path], !TextTrim.isBlank(content) else { continue }
-            for doc in split(content) {
-                let head: Value
-                do {
-                    head = try YAMLValues.parse(doc, file: path)
-                } catch {
-                    throw RenderError(description: "YAML parse error on \(path): \(error.goMessage)")
-                }
-                generic.append(manifest(path, doc, head))
+            for doc in split(content) { docs.append((path, doc)) }
+        }
+        let parsed = parseDocuments(docs)
+        for (i, (path, doc)) in docs.enumerated() {
+            switch parsed[i] {
+            case .success(let head): generic.append(manifest(path, doc, head))
+            case .failure(let error): throw RenderError(description: "YAML parse error on \(path): \(error.goMessage)")
             }
         }
         hooks = generic.filter(\.isHook)
@@ -93,8 +96,38 @@ public enum ManifestSorter {
         return (stableSortByKind(generic), stableSortByKind(hooks))
     }
 
+    /// Parses the documents on two threads when there are enough of them (the YAML parse is most
+    /// of the sorting time); results come back in document order, so the first error reported
+    /// is the one a parse in order would stop at.
+    static func parseDocuments(_ docs: [(path: String, doc: String)]) -> [Result<Value, YAMLValues.ParseError>] {
+        let n = docs.count
+        let slots = DocumentSlots(count: n)
+        defer { slots.release() }
+        let work: @Sendable () -> Void = {
+            while let i = slots.claim() {
+                do throws(YAMLValues.ParseError) {
+                    slots.slots[i] = .success(try YAMLValues.parse(docs[i].doc, file: docs[i].path))
+                } catch {
+                    slots.slots[i] = .failure(error)
+                }
+            }
+        }
+        if n >= 8 && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            let done = DispatchSemaphore(value: 0)
+            // Stack as the render thread's (reserved, touched only by deep nesting).
+            let thread = Thread { work(); done.signal() }
+            thread.stackSize = LargeStack.size
+            thread.start()
+            work()
+            done.wait()
+        } else {
+            work()
+        }
+        return (0..<n).map { slots.slots[$0] ?? .success(.null) }
+    }
+
     static func manifest(_ path: String, _ doc: String, _ head: Value) -> Manifest {
-        var m = Manifest(source: path, content: doc, apiVersion: "", kind: "", name: "", hookEvents: [], hookWeight: 0, hookDeletePolicies: [])
+        var m = Manifest(source: path, content: doc, apiVersion: "", kind: "", name: "", hookEvents: [], hookWeight: 0, hookDeletePolicies: [], value: head)
         guard case .map(let h, _) = head else { return m }
         m.apiVersion = h["apiVersion"]?.stringValue ?? ""
         m.kind = h["kind"]?.stringValue ?? ""
@@ -137,5 +170,31 @@ public enum ManifestSorter {
             }
         }
         return out
+    }
+}
+
+/// One result slot per document, written by the one thread that claimed it and read after both
+/// threads finished (the semaphore orders the writes before the reads).
+private final class DocumentSlots: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Result<Value, YAMLValues.ParseError>?>
+    private let lock = NSLock()
+    private var next = 0
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func release() {
+        _ = slots.deinitialize()
+        slots.deallocate()
     }
 }

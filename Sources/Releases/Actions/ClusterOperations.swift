@@ -136,15 +136,15 @@ struct ClusterOperations: Sendable {
 
     // MARK: apply
 
-    /// Server-side apply, one kind group after the other, in parallel inside a group. The
-    /// release's own objects are applied with force, so fields another manager (Helm) set move
-    /// to tarsctl instead of failing on a conflict.
+    /// Server-side apply in `ApplyPlan.installWaves` (kinds in Helm's order, independent kinds
+    /// together), in parallel inside a wave. The release's own objects are applied with force,
+    /// so fields another manager (Helm) set move to tarsctl instead of failing on a conflict.
     @discardableResult
     func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil) async throws -> [JSON] {
         var applied: [JSON] = []
-        for group in Self.kindGroups(objects) {
+        for wave in ApplyPlan.installWaves(objects) {
             try Task.checkCancellation()
-            applied += try await forEach(group) { o in
+            applied += try await forEach(wave) { o in
                 do {
                     let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun)
                     if !dryRun { log("\(r.created ? "created" : "applied") \(Self.describe(o))") }
@@ -154,8 +154,9 @@ struct ClusterOperations: Sendable {
                     throw ReleaseActionError(.failed, "applying \(Self.describe(o)) failed: \(e.description)")
                 }
             }
-            if group.first?["kind"]?.stringValue == "CustomResourceDefinition" && !dryRun {
-                try await waitReady(group, deadline: .now + options.timeout, what: "CRDs")
+            let crds = wave.filter { $0["kind"]?.stringValue == "CustomResourceDefinition" }
+            if !crds.isEmpty && !dryRun {
+                try await waitReady(crds, deadline: .now + options.timeout, what: "CRDs")
                 _ = try? await client.serverResources(refresh: true)
             }
         }

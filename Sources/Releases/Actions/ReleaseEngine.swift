@@ -79,7 +79,10 @@ public struct ReleaseEngine: Sendable {
     }
 
     func installBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions) async throws -> Release {
-        // Read the history while rendering (revision 1 is the usual guess; re-rendered when not).
+        // Read the history while rendering (revision 1 is the usual guess; re-rendered when not),
+        // and open the connections the parallel ownership reads and applies will use.
+        let warmUp = connectionWarmUp(options)
+        defer { warmUp?.cancel() }
         async let pastRecords = records(name: name, namespace: namespace)
         var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
         trace?("rendered")
@@ -102,7 +105,7 @@ public struct ReleaseEngine: Sendable {
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         trace?("objects prepared (discovery)")
         if options.dryRun {
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
@@ -114,6 +117,14 @@ public struct ReleaseEngine: Sendable {
         trace?("ownership checked, pending record written")
         return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: [],
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
+    }
+
+    /// Connections for the parallel requests to come, opened while the chart renders (nil for a
+    /// dry run). Cancelled when the operation ends.
+    func connectionWarmUp(_ options: ReleaseActionOptions) -> Task<Void, Never>? {
+        guard !options.dryRun else { return nil }
+        let client = self.client
+        return Task { await client.warmUp(connections: options.parallelism) }
     }
 
     /// CRDs from the chart's `crds/` directory, before anything else and outside the release (as
@@ -149,6 +160,9 @@ public struct ReleaseEngine: Sendable {
                 : "release \"\(name)\" in namespace \"\(namespace)\" is uninstalled; install it again with `tarsctl install` or `upgrade --install`")
         }
         try refusePending(history)
+        // Connections for the parallel reads and applies, opened while the chart renders.
+        let warmUp = connectionWarmUp(options)
+        defer { warmUp?.cancel() }
         let deployed = history.last { $0.status == .deployed }
         let revision = last.version + 1
         var values = values
@@ -159,7 +173,7 @@ public struct ReleaseEngine: Sendable {
         for w in rendered.warnings { log("warning: \(w)") }
         let ops = self.ops(name, namespace, options)
         try await installCRDs(rendered.crds, ops: ops, options: options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         let base = deployed ?? last
         // Nothing to do when the manifest, hooks and values are those of the deployed revision
         // and the live objects still match them (Helm's #7652: no empty revisions).
@@ -221,7 +235,7 @@ public struct ReleaseEngine: Sendable {
         let base = history.last { $0.status == .deployed } ?? history.last
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: (history.last?.version ?? 0) + 1, isUpgrade: base != nil)
         let ops = self.ops(name, namespace, options)
-        let desired = try await ops.prepare(ManifestObjects.parse(rendered.manifest), markOwnership: true)
+        let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         return try await diff(ops: ops, previousManifest: base?.manifest ?? "", desired: desired, options: diffOptions)
     }
 
@@ -375,7 +389,7 @@ public struct ReleaseEngine: Sendable {
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws {
         do {
-            try await store.create(release)
+            try await store.create(release, pending: true)
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }

@@ -84,6 +84,15 @@ public struct RenderedRelease: Sendable {
     /// CRDs from the chart's `crds/` directory, applied before everything else.
     public var crds: [JSON]
     public var warnings: [String]
+    /// The objects of `manifest`, from the YAML parsed while sorting (nil when a document is not
+    /// a mapping: `manifestObjects()` then parses `manifest` to name it).
+    public var objects: [JSON]?
+
+    /// The objects of `manifest`, in order, without parsing its YAML a second time.
+    public func manifestObjects() throws -> [JSON] {
+        if let objects { return objects }
+        return try ManifestObjects.parse(manifest)
+    }
 }
 
 extension ReleaseActionError {
@@ -135,8 +144,16 @@ public enum ReleaseRenderer {
         for path in chart.files.keys.sorted() where path.hasPrefix("crds/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json")) {
             crds += try ManifestObjects.parse(String(decoding: chart.files[path] ?? [], as: UTF8.self), source: path)
         }
+        // The same objects `ManifestObjects.parse(manifest)` reads: documents that are null
+        // (comments only) are skipped; a document that is not a mapping leaves it to that parse.
+        var objects: [JSON]? = []
+        for m in manifests where !m.value.isNull {
+            let object = ManifestObjects.json(m.value)
+            guard object.objectValue != nil else { objects = nil; break }
+            objects?.append(object)
+        }
         return RenderedRelease(chart: record(of: chart), config: ManifestObjects.json(.map(values)).objectValue ?? [:],
-                               manifest: manifest, hooks: plan.hooks, notes: files[notesKey] ?? "", crds: crds, warnings: plan.warnings)
+                               manifest: manifest, hooks: plan.hooks, notes: files[notesKey] ?? "", crds: crds, warnings: plan.warnings, objects: objects)
     }
 
     /// Files Helm keeps out of a chart's `files` because the record holds them in `metadata`,

@@ -60,30 +60,47 @@ struct GoJSONWriter {
         return known + sorted.filter { !order.contains($0) }
     }
 
+    /// A JSON string as encoding/json writes it. Works on the UTF-8 bytes and copies runs that
+    /// need no escaping in one go (release records hold whole charts, so this is most of their
+    /// encoding time).
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": raw("\\\"")
-            case "\\": raw("\\\\")
-            case "\n": raw("\\n")
-            case "\r": raw("\\r")
-            case "\t": raw("\\t")
-            case "\u{08}": raw("\\b")
-            case "\u{0C}": raw("\\f")
-            case "<": raw("\\u003c")
-            case ">": raw("\\u003e")
-            case "&": raw("\\u0026")
-            case "\u{2028}": raw("\\u2028")
-            case "\u{2029}": raw("\\u2029")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    bytes.append(contentsOf: String(scalar).utf8)
+        var text = s
+        text.withUTF8 { u in
+            var run = 0
+            var i = 0
+            func escape(_ e: StaticString, skip: Int = 1) {
+                if run < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i])) }
+                e.withUTF8Buffer { bytes.append(contentsOf: $0) }
+                i += skip
+                run = i
+            }
+            while i < u.count {
+                switch u[i] {
+                case UInt8(ascii: "\""): escape("\\\"")
+                case UInt8(ascii: "\\"): escape("\\\\")
+                case 0x0A: escape("\\n")
+                case 0x0D: escape("\\r")
+                case 0x09: escape("\\t")
+                case 0x08: escape("\\b")
+                case 0x0C: escape("\\f")
+                case UInt8(ascii: "<"): escape("\\u003c")
+                case UInt8(ascii: ">"): escape("\\u003e")
+                case UInt8(ascii: "&"): escape("\\u0026")
+                case 0xE2 where i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
+                    // U+2028 and U+2029 (E2 80 A8 / E2 80 A9).
+                    escape(u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", skip: 3)
+                case let c where c < 0x20:
+                    if run < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i])) }
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+                    i += 1
+                    run = i
+                default:
+                    i += 1
                 }
             }
+            if run < u.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<u.count])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

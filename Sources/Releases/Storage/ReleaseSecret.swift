@@ -26,8 +26,13 @@ public enum ReleaseSecret {
     /// (an update replaces the labels, so it carries no `createdAt`).
     public enum Write: Sendable { case create, update }
 
+    /// How hard the payload is compressed: Helm's best compression for every record that lasts,
+    /// the fastest level for an operation's pending record, which the same operation rewrites
+    /// moments later (any level reads the same, in Helm too).
+    public enum Compression: Sendable { case best, fastest }
+
     /// The Secret object (as sent to the API server) holding `release`.
-    public static func encode(_ release: Release, write: Write, now: GoTime = .now()) throws -> JSON {
+    public static func encode(_ release: Release, write: Write, now: GoTime = .now(), compression: Compression = .best) throws -> JSON {
         var labels: [String: JSON] = [:]
         for (k, v) in release.labels where !systemLabels.contains(k) { labels[k] = .string(v) }
         labels[write == .create ? "createdAt" : "modifiedAt"] = .string(String(now.seconds))
@@ -35,7 +40,7 @@ public enum ReleaseSecret {
         labels["owner"] = .string(owner)
         labels["status"] = .string(release.status.rawValue)
         labels["version"] = .string(String(release.version))
-        let helmValue = try base64Gzip(ReleaseCodec.encode(release))
+        let helmValue = try base64Gzip(ReleaseCodec.encode(release), level: compression == .best ? .bestCompression : .fastestCompression)
         var secret: JSON = [
             "apiVersion": "v1",
             "kind": "Secret",
@@ -92,9 +97,9 @@ public enum ReleaseSecret {
     }
 
     /// base64(gzip at best compression(bytes)), the value Helm's `encodeRelease` returns.
-    public static func base64Gzip(_ bytes: [UInt8]) throws -> String {
+    public static func base64Gzip(_ bytes: [UInt8], level: ZlibConfiguration.CompressionLevel = .bestCompression) throws -> String {
         var input = ByteBuffer(bytes: bytes)
-        let compressed = try input.compress(with: .gzip(configuration: .init(compressionLevel: .bestCompression)))
+        let compressed = try input.compress(with: .gzip(configuration: .init(compressionLevel: level)))
         return Base64.encode(Array(compressed.readableBytesView))
     }
 
