@@ -55,6 +55,35 @@ import Testing
         await h.stop()
     }
 
+    /// The final "deployed" write is conditional on the pending record it wrote: when someone
+    /// else changed that record meanwhile, the operation reports it instead of overwriting.
+    @Test func aRecordChangedDuringTheWaitIsNotOverwritten() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("slow", Self.slowFiles)
+        let engine = h.engine
+        let task = Task { try await engine.install(name: "slow", namespace: "default", chart: chart, values: [:], options: fastOptions(timeout: .seconds(60))) }
+        for _ in 0..<200 where !h.logLines.all.contains(where: { $0.hasPrefix("waiting for") }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(h.logLines.all.contains { $0.hasPrefix("waiting for") })
+        // Another hand touches the pending record, then the Deployment becomes ready.
+        _ = try await h.client.patch(apiVersion: "v1", kind: "Secret", namespace: "default", name: "sh.helm.release.v1.slow.v1",
+                                     patch: ["metadata": ["labels": ["touched": "elsewhere"]]])
+        _ = try await h.client.patch(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "slow",
+                                     patch: ["spec": ["template": ["metadata": ["annotations": ["sandbox.tarsctl.dev/never-ready": "false"]]]]])
+        let result = await task.result
+        guard case .failure(let error as ReleaseActionError) = result else {
+            Issue.record("expected the install to refuse overwriting the changed record, got \(result)")
+            await h.stop()
+            return
+        }
+        #expect(error.description.contains("recording it as deployed failed"), "\(error.description)")
+        #expect(error.description.contains("was changed by another process while this operation ran"), "\(error.description)")
+        #expect(error.description.contains("--recover-pending"))
+        let secret = try await h.client.get(apiVersion: "v1", kind: "Secret", namespace: "default", name: "sh.helm.release.v1.slow.v1")
+        #expect(secret[path: ["metadata", "labels", "touched"]]?.stringValue == "elsewhere")
+        #expect(secret[path: ["metadata", "labels", "status"]]?.stringValue == "pending-install")
+        await h.stop()
+    }
+
     /// --rollback-on-failure on a first install removes what the failed install created.
     @Test func atomicInstallFailureLeavesNothing() async throws {
         let h = try await ActionsHarness.start()

@@ -113,7 +113,7 @@ public struct ReleaseEngine: Sendable {
             release.info?.description = "Dry run complete"
             return release
         }
-        try await lock(release, checking: desired, ops: ops)
+        release.storageVersion = try await lock(release, checking: desired, ops: ops)
         trace?("ownership checked, pending record written")
         return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: [],
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
@@ -204,7 +204,7 @@ public struct ReleaseEngine: Sendable {
             return UpgradeOutcome(release: release, unchanged: false)
         }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
-        try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
+        release.storageVersion = try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
         let done = try await run(&release, earlier: history, previous: deployed, previousObjects: previousObjects, desired: desired, crds: [],
                                  pre: .preUpgrade, post: .postUpgrade, success: "Upgrade complete", options: options)
         return UpgradeOutcome(release: done, unchanged: false)
@@ -289,7 +289,7 @@ public struct ReleaseEngine: Sendable {
                               chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks, applyMethod: "ssa", labels: target.labels)
         if options.dryRun { return release }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
-        try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
+        release.storageVersion = try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
         var noRollback = options
         noRollback.rollbackOnFailure = false
         return try await run(&release, earlier: history, previous: history.last { $0.status == .deployed }, previousObjects: previousObjects, desired: desired, crds: [],
@@ -373,11 +373,15 @@ public struct ReleaseEngine: Sendable {
 
     /// Writes the pending revision while checking that no object to apply belongs to someone
     /// else (both before any object changes); an ownership refusal removes the record again.
-    func lock(_ release: Release, checking objects: [JSON], ops: ClusterOperations) async throws {
+    /// Returns the record's storage version: the final write is conditional on it, so an
+    /// operation that finishes late does not overwrite what another one (e.g. `rollback
+    /// --recover-pending`) wrote meanwhile.
+    func lock(_ release: Release, checking objects: [JSON], ops: ClusterOperations) async throws -> String? {
         async let check: Void = ops.checkOwnership(objects)
-        try await createRecord(release)
+        let version = try await createRecord(release)
         do {
             try await check
+            return version
         } catch {
             let (name, namespace, version) = (release.name, release.namespace, release.version)
             await finish { try await removeRecord(name: name, namespace: namespace, revision: version) }
@@ -387,9 +391,9 @@ public struct ReleaseEngine: Sendable {
 
     /// Writes the pending revision; losing the race for its number to another operation
     /// refuses this one before it changed anything.
-    func createRecord(_ release: Release) async throws {
+    func createRecord(_ release: Release) async throws -> String? {
         do {
-            try await store.create(release, pending: true)
+            return try await store.create(release, pending: true).storageVersion
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }
@@ -426,6 +430,8 @@ public struct ReleaseEngine: Sendable {
             let interrupted = Task.isCancelled || error is CancellationError
             let message = interrupted ? "interrupted (SIGINT/SIGTERM) before it finished" : Self.message(for: error)
             var failed = release
+            // Marking the revision failed must not be refused: it is written unconditionally.
+            failed.storageVersion = nil
             failed.info?.status = .failed
             failed.info?.description = "\(pre == .preInstall ? "Release" : pre == .preUpgrade ? "Upgrade" : "Rollback") \"\(release.name)\" failed: \(message)"
             let failedRecord = failed
@@ -467,7 +473,11 @@ public struct ReleaseEngine: Sendable {
         let recordStore = self.store
         if let error = await finishReporting({
             if let (expected, secret) = speculation, let secret, expected == finished {
-                _ = try await recordStore.backend.replace(namespace: finished.namespace, secret: secret)
+                do {
+                    _ = try await recordStore.backend.replace(namespace: finished.namespace, secret: secret)
+                } catch SecretBackendError.conflict {
+                    throw ReleaseStoreError(code: .modifiedConcurrently, release: finished.name, namespace: finished.namespace, revision: finished.version)
+                }
             } else {
                 try await recordStore.update(finished)
             }
@@ -522,11 +532,18 @@ public struct ReleaseEngine: Sendable {
                     try await body()
                     return nil
                 } catch {
-                    if ContinuousClock.now >= deadline { return error }
+                    // A record someone else changed stays changed however often it is retried.
+                    if ContinuousClock.now >= deadline || Self.isConflict(error) { return error }
                     try? await Task.sleep(for: .milliseconds(500))
                 }
             }
         }.value
+    }
+
+    static func isConflict(_ error: Error) -> Bool {
+        if let e = error as? ReleaseStoreError { return e.code == .modifiedConcurrently }
+        if case .conflict? = error as? SecretBackendError { return true }
+        return false
     }
 
     func finishing(_ body: @escaping @Sendable () async throws -> String) async -> String {
