@@ -45,10 +45,13 @@ public enum ManifestChecks {
         for (i, d) in documents.enumerated() where d.ref != nil {
             byStart[Start(file: d.file, line: d.startLine)] = i
         }
-        // Findings of one document are mostly adjacent: remember the last lookup.
-        var perDocument: [Int: ([Int], [JSONPath])] = [:]
+        // Findings of one document are mostly adjacent and often name the same field: remember
+        // the last document and path looked up.
+        var indicesOf = [[Int]](repeating: [], count: documents.count)
+        var pathsOf = [[JSONPath]](repeating: [], count: documents.count)
         var parsed: [String: JSONPath] = [:]
         var last: (file: String, line: Int, document: Int?)?
+        var lastPath: (text: String, parsed: JSONPath)?
         for i in findings.indices {
             guard let path = findings[i].path, !path.isEmpty else { continue }
             let file = findings[i].location.file, line = findings[i].location.line
@@ -61,16 +64,20 @@ public enum ManifestChecks {
             }
             guard let d else { continue }
             let jsonPath: JSONPath
-            if let known = parsed[path] {
+            if let l = lastPath, l.text == path {
+                jsonPath = l.parsed
+            } else if let known = parsed[path] {
                 jsonPath = known
+                lastPath = (path, known)
             } else {
                 jsonPath = JSONPath(parsing: path)
                 parsed[path] = jsonPath
+                lastPath = (path, jsonPath)
             }
-            perDocument[d, default: ([], [])].0.append(i)
-            perDocument[d, default: ([], [])].1.append(jsonPath)
+            indicesOf[d].append(i)
+            pathsOf[d].append(jsonPath)
         }
-        let work = perDocument.map { ($0.key, $0.value.0, $0.value.1) }
+        let work = documents.indices.filter { !indicesOf[$0].isEmpty }.map { ($0, indicesOf[$0], pathsOf[$0]) }
         let located = ParallelMap.map(work) { d, indices, paths in
             (indices, documents[d].locations(of: paths))
         }
