@@ -36,17 +36,48 @@ public enum ManifestChecks {
     /// move it to that field's line and column in the source (or its closest existing parent).
     /// Each document's text is read once for all of its findings, documents in parallel.
     static func pointAtFields(_ findings: inout [Finding], documents: [ManifestDocument]) {
-        var byStart: [String: Int] = [:]
+        struct Start: Hashable {
+            var file: String
+            var line: Int
+        }
+        var byStart: [Start: Int] = [:]
+        byStart.reserveCapacity(documents.count)
         for (i, d) in documents.enumerated() where d.ref != nil {
-            byStart["\(d.file)\u{0}\(d.startLine)"] = i
+            byStart[Start(file: d.file, line: d.startLine)] = i
         }
-        var perDocument: [Int: [Int]] = [:]
+        // Findings of one document are mostly adjacent and often name the same field: remember
+        // the last document and path looked up.
+        var indicesOf = [[Int]](repeating: [], count: documents.count)
+        var pathsOf = [[JSONPath]](repeating: [], count: documents.count)
+        var parsed: [String: JSONPath] = [:]
+        var last: (file: String, line: Int, document: Int?)?
+        var lastPath: (text: String, parsed: JSONPath)?
         for i in findings.indices {
-            guard let path = findings[i].path, !path.isEmpty,
-                  let d = byStart["\(findings[i].location.file)\u{0}\(findings[i].location.line)"] else { continue }
-            perDocument[d, default: []].append(i)
+            guard let path = findings[i].path, !path.isEmpty else { continue }
+            let file = findings[i].location.file, line = findings[i].location.line
+            let d: Int?
+            if let l = last, l.line == line, l.file == file {
+                d = l.document
+            } else {
+                d = byStart[Start(file: file, line: line)]
+                last = (file, line, d)
+            }
+            guard let d else { continue }
+            let jsonPath: JSONPath
+            if let l = lastPath, l.text == path {
+                jsonPath = l.parsed
+            } else if let known = parsed[path] {
+                jsonPath = known
+                lastPath = (path, known)
+            } else {
+                jsonPath = JSONPath(parsing: path)
+                parsed[path] = jsonPath
+                lastPath = (path, jsonPath)
+            }
+            indicesOf[d].append(i)
+            pathsOf[d].append(jsonPath)
         }
-        let work = perDocument.map { ($0.key, $0.value, $0.value.map { JSONPath(parsing: findings[$0].path ?? "") }) }
+        let work = documents.indices.filter { !indicesOf[$0].isEmpty }.map { ($0, indicesOf[$0], pathsOf[$0]) }
         let located = ParallelMap.map(work) { d, indices, paths in
             (indices, documents[d].locations(of: paths))
         }

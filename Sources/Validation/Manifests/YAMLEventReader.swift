@@ -51,6 +51,11 @@ struct YAMLEventReader {
         var nodesAtStart: Int
         /// Path component of this container inside its parent.
         var component: PathComponent?
+        /// Elements seen so far (a sequence's next index, also when values are not kept).
+        var count = 0
+        /// Whether this container's path is one of the tracked paths (the root always is);
+        /// below a container that is not, nothing can be tracked.
+        var onTrackedPath = false
     }
 
     let maxNodes: Int
@@ -58,10 +63,14 @@ struct YAMLEventReader {
     /// path belongs in the set, so the closest existing parent of a missing field is found too.
     let tracked: Set<[PathComponent]>?
 
+    /// With `tracked`, only positions are wanted: values are not resolved or kept (except keys
+    /// and anchored scalars), and the documents passed to `body` hold no values.
     init(maxNodes: Int, tracked: Set<[PathComponent]>? = nil) {
         self.maxNodes = maxNodes
         self.tracked = tracked
     }
+
+    private var positionsOnly: Bool { tracked != nil }
 
     /// Reads every document, calling `body` for each; stops at the first syntax error.
     func read(_ text: String, positions: inout [[PathComponent]: Position], _ body: (Document) -> Void) throws(Failure) {
@@ -105,9 +114,9 @@ struct YAMLEventReader {
         func componentForNewNode(line: Int, column: Int) -> PathComponent? {
             guard let top = stack.last else { return nil }
             if !top.isMapping {
-                let c = PathComponent.index(top.items.count)
+                let c = PathComponent.index(top.count)
                 if stack.count == 2, case .key("items")? = top.component { itemLines.append(line) }
-                if tracked != nil { track(path() + [c], line: line, column: column) }
+                if top.onTrackedPath { track(path() + [c], line: line, column: column) }
                 return c
             }
             return top.pendingMerge ? nil : top.pendingKey.map { PathComponent.key($0) }
@@ -124,6 +133,14 @@ struct YAMLEventReader {
                 return
             }
             let t = stack.count - 1
+            if positionsOnly, stack[t].pendingKey != nil || stack[t].pendingMerge || !stack[t].isMapping {
+                // A value: only its position mattered, and that was tracked when it started.
+                stack[t].count += 1
+                stack[t].pendingKey = nil
+                stack[t].pendingMerge = false
+                return
+            }
+            stack[t].count += 1
             if !stack[t].isMapping {
                 stack[t].items.append(value)
             } else if stack[t].pendingMerge {
@@ -147,7 +164,7 @@ struct YAMLEventReader {
             } else {
                 // This value is a key.
                 let key = Self.keyString(value)
-                if tracked != nil { track(path() + [.key(key)], line: line, column: column) }
+                if stack[t].onTrackedPath { track(path() + [.key(key)], line: line, column: column) }
                 stack[t].pendingKey = key
                 stack[t].keyLine = line
                 stack[t].keyColumn = column
@@ -201,7 +218,8 @@ struct YAMLEventReader {
                     continue
                 }
                 _ = componentForNewNode(line: line, column: column)
-                let value = Self.scalar(text, tag: tag, plain: plain)
+                let isValue = stack.last.map { !$0.isMapping || $0.pendingKey != nil || $0.pendingMerge } ?? false
+                let value = positionsOnly && isValue && s.anchor == nil ? JSON.null : Self.scalar(text, tag: tag, plain: plain)
                 if let a = s.anchor { anchors[String(cString: a)] = (value, 1) }
                 try complete(value, line: line, column: column)
             case YAML_ALIAS_EVENT:
@@ -219,8 +237,17 @@ struct YAMLEventReader {
                 try count(1, line: line, column: column)
                 let component = componentForNewNode(line: line, column: column)
                 let anchorPtr = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
-                stack.append(Open(isMapping: event.type == YAML_MAPPING_START_EVENT, anchor: anchorPtr.map { String(cString: $0) },
-                                  nodesAtStart: nodes, component: component))
+                var open = Open(isMapping: event.type == YAML_MAPPING_START_EVENT, anchor: anchorPtr.map { String(cString: $0) },
+                                nodesAtStart: nodes, component: component)
+                if let tracked {
+                    if let parent = stack.last {
+                        // No component: a merge value or a complex key, whose fields count as the parent's.
+                        open.onTrackedPath = parent.onTrackedPath && (component.map { tracked.contains(path() + [$0]) } ?? true)
+                    } else {
+                        open.onTrackedPath = true
+                    }
+                }
+                stack.append(open)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard var open = stack.popLast() else { continue }
                 let value: JSON

@@ -23,7 +23,8 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     /// Adds another check's results; rules already present (same id) are kept once and
     /// objects already listed gain the new check ids.
     public mutating func merge(_ other: ValidationReport) {
-        findings += other.findings
+        // Taking the other's array when ours is empty shares its storage instead of copying.
+        if findings.isEmpty { findings = other.findings } else { findings += other.findings }
         for r in other.rules where !rules.contains(where: { $0.id == r.id }) { rules.append(r) }
         guard !other.checked.isEmpty else { scores += other.scores; return }
         var index: [CheckedObject.Target: Int] = [:]

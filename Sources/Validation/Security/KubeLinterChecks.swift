@@ -85,8 +85,8 @@ struct ContainerPath: CustomStringConvertible {
 
 /// The objects of one run, indexed so cross-object checks stay linear: workloads are found
 /// through one of the labels a selector requires, not by scanning every workload.
-struct ObjectIndex {
-    struct Workload {
+struct ObjectIndex: Sendable {
+    struct Workload: Sendable {
         let namespace: String
         let name: String
         /// Labels of the pods it creates.

@@ -20,44 +20,59 @@ public struct SecurityScanner: Sendable {
 
     public func scan(_ items: [ScannedObject]) -> SecurityReport {
         let index = ObjectIndex(items)
+        // Each object is judged on its own against the shared, read-only index: chunks of
+        // objects run on all cores and their results are joined in input order.
+        let perObject = ParallelMap.map(Array(items.indices), serialBelow: 512) { i in
+            scanObject(items[i], index: index)
+        }
         var findings: [Finding] = []
         var scores: [WorkloadScore] = []
-        let globalSkip = options.skip
-        for item in items {
-            let objectSkips = objectSkipList(item, findings: &findings)
-            let skip: (String) -> Bool
-            switch (globalSkip.isEmpty, objectSkips) {
-            case (true, nil): skip = { _ in false }
-            case (false, nil): skip = { globalSkip.contains($0) }
-            case (_, let own?): skip = { globalSkip.contains($0) || own.contains($0) }
-            }
-            let pod = PodSpecView(kind: item.ref.kind, object: item.object)
-            if let score = KubesecScorer.score(item, pod: pod, skip: skip) {
-                for rule in score.critical {
-                    findings.append(Finding(ruleID: rule.id, severity: .error,
-                                            message: "\(item.ref.display): \(rule.reason) (\(rule.selector), \(rule.points) points). \(SecurityRuleCatalog.kubesecFixes[rule.id] ?? "")",
-                                            location: item.location, object: item.ref))
-                }
-                if options.includeAdvice {
-                    for rule in score.advise {
-                        findings.append(Finding(ruleID: rule.id, severity: .info,
-                                                message: "\(item.ref.display): \(rule.reason) (\(rule.selector), +\(rule.points) points)",
-                                                location: item.location, object: item.ref))
-                    }
-                }
-                if let min = options.minScore, score.score < min, !skip("min-score") {
-                    findings.append(minScoreFinding(score, min: min))
-                }
-                scores.append(score)
-            }
-            var ctx = CheckContext(item: item, pod: pod, index: index, skip: skip)
-            let deploymentLike = PodSpecView.isDeploymentLike(item.ref.kind)
-            for check in KubeLinterChecks.all where check.scope.contains(item.ref.kind, deploymentLike: deploymentLike) && !skip(check.id) {
-                check.run(&ctx)
-            }
-            findings.append(contentsOf: ctx.findings)
+        findings.reserveCapacity(perObject.reduce(0) { $0 + $1.findings.count })
+        for result in perObject {
+            findings.append(contentsOf: result.findings)
+            if let score = result.score { scores.append(score) }
         }
         return SecurityReport(findings: findings, scores: scores)
+    }
+
+    /// The findings and kubesec score of one object.
+    private func scanObject(_ item: ScannedObject, index: ObjectIndex) -> (findings: [Finding], score: WorkloadScore?) {
+        var findings: [Finding] = []
+        var scored: WorkloadScore?
+        let globalSkip = options.skip
+        let objectSkips = objectSkipList(item, findings: &findings)
+        let skip: (String) -> Bool
+        switch (globalSkip.isEmpty, objectSkips) {
+        case (true, nil): skip = { _ in false }
+        case (false, nil): skip = { globalSkip.contains($0) }
+        case (_, let own?): skip = { globalSkip.contains($0) || own.contains($0) }
+        }
+        let pod = PodSpecView(kind: item.ref.kind, object: item.object)
+        if let score = KubesecScorer.score(item, pod: pod, skip: skip) {
+            for rule in score.critical {
+                findings.append(Finding(ruleID: rule.id, severity: .error,
+                                        message: "\(item.ref.display): \(rule.reason) (\(rule.selector), \(rule.points) points). \(SecurityRuleCatalog.kubesecFixes[rule.id] ?? "")",
+                                        location: item.location, object: item.ref))
+            }
+            if options.includeAdvice {
+                for rule in score.advise {
+                    findings.append(Finding(ruleID: rule.id, severity: .info,
+                                            message: "\(item.ref.display): \(rule.reason) (\(rule.selector), +\(rule.points) points)",
+                                            location: item.location, object: item.ref))
+                }
+            }
+            if let min = options.minScore, score.score < min, !skip("min-score") {
+                findings.append(minScoreFinding(score, min: min))
+            }
+            scored = score
+        }
+        var ctx = CheckContext(item: item, pod: pod, index: index, skip: skip)
+        let deploymentLike = PodSpecView.isDeploymentLike(item.ref.kind)
+        for check in KubeLinterChecks.all where check.scope.contains(item.ref.kind, deploymentLike: deploymentLike) && !skip(check.id) {
+            check.run(&ctx)
+        }
+        findings.append(contentsOf: ctx.findings)
+        return (findings, scored)
     }
 
     private func minScoreFinding(_ score: WorkloadScore, min: Int) -> Finding {

@@ -20,12 +20,21 @@ extension SecurityScanner {
         let result = scan(items)
         var checked: [CheckedObject] = []
         checked.reserveCapacity(items.count)
+        // The checks that apply depend only on the kind: work them out once per kind.
+        var idsByKind: [String: [String]] = [:]
         for item in items {
             let kind = item.ref.kind
-            var ids = (KubesecScorer.rulesByKind[kind] ?? []).map { KubesecRules.all[$0].id }
-            ids += KubeLinterChecks.all.filter { $0.scope.contains(kind) }.map(\.id)
-            ids = ids.filter { !options.skip.contains($0) }
-            if options.minScore != nil && KubesecScorer.rulesByKind[kind] != nil { ids.append("min-score") }
+            let ids: [String]
+            if let known = idsByKind[kind] {
+                ids = known
+            } else {
+                var fresh = (KubesecScorer.rulesByKind[kind] ?? []).map { KubesecRules.all[$0].id }
+                fresh += KubeLinterChecks.all.filter { $0.scope.contains(kind) }.map(\.id)
+                fresh = fresh.filter { !options.skip.contains($0) }
+                if options.minScore != nil && KubesecScorer.rulesByKind[kind] != nil { fresh.append("min-score") }
+                idsByKind[kind] = fresh
+                ids = fresh
+            }
             guard !ids.isEmpty else { continue }
             checked.append(CheckedObject(object: item.ref, location: item.location, checks: ids))
         }
