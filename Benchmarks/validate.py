@@ -5,8 +5,8 @@ Generates 100 files of 100 objects each (Deployments, Services, ConfigMaps, Stat
 Ingresses, HPAs, ... from scripts/gen-validate-corpus.py's valid bases), times tarsctl (release
 build, best of 3 runs, --strict, schema check and security scan) and, in the same run,
 kubernetes-validate's CLI (schema) and `checkov --framework kubernetes` (security checks).
-Both references are slow, so by default each runs on two samples (5 and 10 files) and its time
-for the full set is extrapolated along the line through the two points (fixed start-up cost plus
+Both references are slow, so by default each runs on two samples (15 and 30 files; with
+smaller ones start-up noise dominates the slope) and its time for the full set is extrapolated along the line through the two points (fixed start-up cost plus
 a per-object cost; the output says so); --full runs them on everything.
 Targets: tarsctl < 2 s for 10,000 objects and >= 50x faster than each. Exit status 1 when missed.
 
@@ -69,7 +69,7 @@ def timed(cmd):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tarsctl")
-    ap.add_argument("--sample", type=int, default=5, help="files (of 100 objects) given to kubernetes-validate")
+    ap.add_argument("--sample", type=int, default=15, help="files (of 100 objects) given to kubernetes-validate")
     ap.add_argument("--full", action="store_true", help="run kubernetes-validate on all 10,000 objects")
     args = ap.parse_args()
     tarsctl = args.tarsctl
