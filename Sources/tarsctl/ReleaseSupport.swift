@@ -14,9 +14,14 @@ struct KubeOptions: ParsableArguments {
     var kubeContext: String?
 
     func client() throws -> KubeClient {
+        try Self.client(kubeconfig: kubeconfig, context: kubeContext, namespace: namespace)
+    }
+
+    /// A client as every command builds one (tarsctl's version in the User-Agent).
+    static func client(kubeconfig: String?, context: String?, namespace: String? = nil) throws -> KubeClient {
         var options = KubeClientOptions()
         options.version = ChartRender.version
-        return try KubeClient(kubeconfig: kubeconfig, context: kubeContext, namespace: namespace, options: options)
+        return try KubeClient(kubeconfig: kubeconfig, context: context, namespace: namespace, options: options)
     }
 }
 

@@ -111,15 +111,13 @@ struct Validate: ParsableCommand {
     /// The cluster's OpenAPI v3 documents of the input's API versions and its Kubernetes version
     /// (`major.minor`, for the bundle), fetched over the kubeconfig's connection.
     private func clusterSchemas(apiVersions: [String]) throws -> (documents: [JSON], version: String?) {
-        var clientOptions = KubeClientOptions()
-        clientOptions.version = ChartRender.version
         let client: KubeClient
         do {
-            client = try KubeClient(kubeconfig: kubeconfig, context: kubeContext, options: clientOptions)
+            client = try KubeOptions.client(kubeconfig: kubeconfig, context: kubeContext)
         } catch {
             throw CLIInput.InputError(description: "--from-cluster: \(error); check --kubeconfig/--kube-context, or validate against the bundle without --from-cluster")
         }
-        let result = BlockingResult<([JSON], String?)>()
+        let result = ReleaseTaskBox<([JSON], String?)>()
         let semaphore = DispatchSemaphore(value: 0)
         Task {
             do {
@@ -128,15 +126,15 @@ struct Validate: ParsableCommand {
                 if let major = version["major"]?.stringValue, let m = version["minor"]?.stringValue {
                     minor = "\(major).\(m.filter(\.isNumber))"
                 }
-                result.value = .success((try await client.openAPIV3(apiVersions: apiVersions), minor))
+                result.result = .success((try await client.openAPIV3(apiVersions: apiVersions), minor))
             } catch {
-                result.value = .failure(error)
+                result.result = .failure(error)
             }
             await client.shutdown()
             semaphore.signal()
         }
         semaphore.wait()
-        switch result.value {
+        switch result.result {
         case .success(let (documents, version))?:
             return (documents, version)
         case .failure(let error)?:
@@ -207,8 +205,3 @@ struct Validate: ParsableCommand {
     }
 }
 
-
-/// Carries an async result back to the synchronous command.
-private final class BlockingResult<T>: @unchecked Sendable {
-    var value: Result<T, any Error>?
-}

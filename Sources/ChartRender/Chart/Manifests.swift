@@ -101,7 +101,7 @@ public enum ManifestSorter {
     /// is the one a parse in order would stop at.
     static func parseDocuments(_ docs: [(path: String, doc: String)]) -> [Result<Value, YAMLValues.ParseError>] {
         let n = docs.count
-        let slots = DocumentSlots(count: n)
+        let slots = ClaimedSlots<Result<Value, YAMLValues.ParseError>>(count: n)
         defer { slots.release() }
         let work: @Sendable () -> Void = {
             while let i = slots.claim() {
@@ -170,31 +170,5 @@ public enum ManifestSorter {
             }
         }
         return out
-    }
-}
-
-/// One result slot per document, written by the one thread that claimed it and read after both
-/// threads finished (the semaphore orders the writes before the reads).
-private final class DocumentSlots: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<Value, YAMLValues.ParseError>?>
-    private let lock = NSLock()
-    private var next = 0
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func release() {
-        _ = slots.deinitialize()
-        slots.deallocate()
     }
 }

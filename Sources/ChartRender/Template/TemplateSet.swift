@@ -58,7 +58,7 @@ public struct TemplateSet: Sendable {
         let fns = functions
         let n = names.count
         let workers = n < 16 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let results = ParseResults(count: n)
+        let results = ClaimedSlots<Result<(Tree, [Tree]), any Error>>(count: n)
         defer { results.release() }
         // Each thread takes the next unparsed text, so a thread the scheduler delays (other
         // processes on the machine) holds up at most the text it is on.
@@ -132,31 +132,4 @@ public struct TemplateSet: Sendable {
 final class RenderSession {
     static let maxIncludeDepth = 1000
     var included: [String: Int] = [:]
-}
-
-/// One result slot per text, written by the one parsing thread that claimed it and read after
-/// all joined.
-private final class ParseResults: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<(Tree, [Tree]), any Error>?>
-    private let lock = NSLock()
-    private var next = 0
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    /// The index of the next text to parse, nil when all are taken.
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func release() {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
 }

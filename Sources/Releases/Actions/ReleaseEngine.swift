@@ -473,11 +473,7 @@ public struct ReleaseEngine: Sendable {
         let recordStore = self.store
         if let error = await finishReporting({
             if let (expected, secret) = speculation, let secret, expected == finished {
-                do {
-                    _ = try await recordStore.backend.replace(namespace: finished.namespace, secret: secret)
-                } catch SecretBackendError.conflict {
-                    throw ReleaseStoreError(code: .modifiedConcurrently, release: finished.name, namespace: finished.namespace, revision: finished.version)
-                }
+                try await recordStore.update(finished, encoded: secret)
             } else {
                 try await recordStore.update(finished)
             }
@@ -541,9 +537,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     static func isConflict(_ error: Error) -> Bool {
-        if let e = error as? ReleaseStoreError { return e.code == .modifiedConcurrently }
-        if case .conflict? = error as? SecretBackendError { return true }
-        return false
+        (error as? ReleaseStoreError)?.code == .modifiedConcurrently
     }
 
     func finishing(_ body: @escaping @Sendable () async throws -> String) async -> String {

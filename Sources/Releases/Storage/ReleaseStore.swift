@@ -80,9 +80,15 @@ public struct ReleaseStore: Sendable {
     /// `modifiedConcurrently` is thrown. Returns it with the new version.
     @discardableResult
     public func update(_ release: Release, now: GoTime = .now()) async throws -> Release {
+        try await update(release, encoded: try ReleaseSecret.encode(release, write: .update, now: now))
+    }
+
+    /// `update` with the record's Secret encoded ahead of time (`ReleaseSecret.encode(release,
+    /// write: .update)`), so the compression can overlap other work.
+    @discardableResult
+    public func update(_ release: Release, encoded secret: JSON) async throws -> Release {
         do {
-            let stored = try await backend.replace(namespace: release.namespace,
-                                                   secret: try ReleaseSecret.encode(release, write: .update, now: now))
+            let stored = try await backend.replace(namespace: release.namespace, secret: secret)
             var r = release
             r.storageVersion = stored[path: ["metadata", "resourceVersion"]]?.stringValue
             return r
