@@ -79,12 +79,14 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
-        .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "tarsctlTests", dependencies: ["ChartRender"]),
+        // Helpers that keep the tests' blocking waits (child processes) off the concurrency pool.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox", "TestSupport"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient", "TestSupport"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
+        .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox", "TestSupport"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"]),
+        .testTarget(name: "tarsctlTests", dependencies: ["ChartRender", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tarsctl template` of the test charts, compared byte for byte with golden files in Helm's
@@ -26,8 +27,8 @@ let goldenCases: [GoldenCase] = [
 ]
 
 @Test(arguments: goldenCases)
-func templateMatchesGolden(_ c: GoldenCase) throws {
-    let r = try CLI.run(["template", "rel", Repo.path(c.chart)] + c.args)
+func templateMatchesGolden(_ c: GoldenCase) async throws {
+    let r = try await CLI.run(["template", "rel", Repo.path(c.chart)] + c.args)
     #expect(r.status == 0, "stderr: \(r.stderr)")
     let golden = Repo.path("Tests/Charts/golden/\(c.name).yaml")
     if ProcessInfo.processInfo.environment["RECORD"] == "1" {
@@ -38,8 +39,8 @@ func templateMatchesGolden(_ c: GoldenCase) throws {
     #expect(r.stdout == want, "output differs from \(golden); re-record with RECORD=1 if the change is intended")
 }
 
-@Test func schemaViolationInTheTestChartNamesEveryPath() throws {
-    let r = try CLI.run(["template", "rel", Repo.path("Tests/Charts/umbrella"), "--set", "backend.replicas=0",
+@Test func schemaViolationInTheTestChartNamesEveryPath() async throws {
+    let r = try await CLI.run(["template", "rel", Repo.path("Tests/Charts/umbrella"), "--set", "backend.replicas=0",
                          "--set", "note=this note is far too long for the schema of the chart"])
     #expect(r.status == 1)
     #expect(r.stderr.contains("umbrella:\n- backend.replicas: Must be greater than or equal to 1\n- note: String length must be less than or equal to 40"), "\(r.stderr)")
@@ -47,16 +48,13 @@ func templateMatchesGolden(_ c: GoldenCase) throws {
 
 /// Runs `tar` the way a chart author packages a chart (`helm package` writes the same layout:
 /// one top directory named after the chart).
-private func tarGz(_ source: URL, into archive: URL) throws {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["tar", "-czf", archive.path, "-C", source.deletingLastPathComponent().path, source.lastPathComponent]
-    try p.run()
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0)
+private func tarGz(_ source: URL, into archive: URL) async throws {
+    let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                 ["tar", "-czf", archive.path, "-C", source.deletingLastPathComponent().path, source.lastPathComponent])
+    #expect(r.status == 0, "tar: \(r.stderrText)")
 }
 
-@Test func packagedChartsRenderLikeTheirDirectories() throws {
+@Test func packagedChartsRenderLikeTheirDirectories() async throws {
     let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-tgz-\(getpid())")
     try? FileManager.default.removeItem(at: tmp)
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
@@ -65,8 +63,8 @@ private func tarGz(_ source: URL, into archive: URL) throws {
 
     // CHART given as a .tgz.
     let archive = tmp.appendingPathComponent("umbrella-1.0.0.tgz")
-    try tarGz(URL(fileURLWithPath: Repo.path("Tests/Charts/umbrella")), into: archive)
-    let packaged = try CLI.run(["template", "rel", archive.path])
+    try await tarGz(URL(fileURLWithPath: Repo.path("Tests/Charts/umbrella")), into: archive)
+    let packaged = try await CLI.run(["template", "rel", archive.path])
     #expect(packaged.status == 0, "stderr: \(packaged.stderr)")
     #expect(packaged.stdout == want)
 
@@ -75,10 +73,10 @@ private func tarGz(_ source: URL, into archive: URL) throws {
     try FileManager.default.copyItem(at: URL(fileURLWithPath: Repo.path("Tests/Charts/umbrella")), to: copy)
     for sub in ["backend", "cache", "common"] {
         let dir = copy.appendingPathComponent("charts/\(sub)")
-        try tarGz(dir, into: copy.appendingPathComponent("charts/\(sub)-0.1.0.tgz"))
+        try await tarGz(dir, into: copy.appendingPathComponent("charts/\(sub)-0.1.0.tgz"))
         try FileManager.default.removeItem(at: dir)
     }
-    let withArchives = try CLI.run(["template", "rel", copy.path])
+    let withArchives = try await CLI.run(["template", "rel", copy.path])
     #expect(withArchives.status == 0, "stderr: \(withArchives.stderr)")
     #expect(withArchives.stdout == want)
 
@@ -86,7 +84,7 @@ private func tarGz(_ source: URL, into archive: URL) throws {
     let broken = tmp.appendingPathComponent("broken.tgz")
     let bytes = try Data(contentsOf: archive)
     try bytes.prefix(bytes.count / 2).write(to: broken)
-    let bad = try CLI.run(["template", "rel", broken.path])
+    let bad = try await CLI.run(["template", "rel", broken.path])
     #expect(bad.status == 1)
     #expect(bad.stderr.contains("broken.tgz"), "\(bad.stderr)")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tarsctl lint` as CI runs it: exit codes, and every output format on a failing chart.
@@ -49,20 +50,13 @@ enum LintFixture {
     }
 
     /// Runs Tests/ValidationTests/ReportData/check_reports.py (SARIF schema, JUnit structure).
-    static func check(_ kind: String, _ text: String) throws -> (status: Int32, output: String) {
+    static func check(_ kind: String, _ text: String) async throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).\(kind)")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Repo.path("Tests/ValidationTests/ReportData/check_reports.py"), kind, file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                     ["python3", Repo.path("Tests/ValidationTests/ReportData/check_reports.py"), kind, file.path], mergeStderr: true)
+        return (r.status, r.stdoutText)
     }
 }
 
@@ -80,34 +74,34 @@ struct TarsLintCase: Sendable, CustomTestStringConvertible {
     TarsLintCase(name: "staging", files: ["Values/staging.yaml", "Tests/chart/variations/site.yaml", "Tests/chart/variations/site-secrets.yaml"]),
     TarsLintCase(name: "prod", files: ["Values/prod.yaml", "Tests/chart/variations/site.yaml", "Tests/chart/variations/site-secrets.yaml"]),
 ])
-func tarsChartLintsClean(_ c: TarsLintCase) throws {
+func tarsChartLintsClean(_ c: TarsLintCase) async throws {
     let args = ["lint", ".", "--strict", "--kube-version", "1.31.0"] + c.files.flatMap { ["-f", $0] }
-    let r = try CLI.run(args, cwd: Repo.root)
+    let r = try await CLI.run(args, cwd: Repo.root)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.range(of: #"^0 errors, 0 warnings, 0 info in \d+ objects \(\d+ files\)\n$"#, options: .regularExpression) != nil, "\(r.stdout)")
 }
 
-@Test func cleanChartGivesValidEmptySARIFAndPassingJUnit() throws {
-    let sarif = try CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "sarif"], cwd: Repo.root)
+@Test func cleanChartGivesValidEmptySARIFAndPassingJUnit() async throws {
+    let sarif = try await CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "sarif"], cwd: Repo.root)
     #expect(sarif.status == 0)
-    #expect(try LintFixture.check("sarif", sarif.stdout).output == "ok sarif: 0 results\n")
-    let junit = try CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "junit"], cwd: Repo.root)
+    #expect(try await LintFixture.check("sarif", sarif.stdout).output == "ok sarif: 0 results\n")
+    let junit = try await CLI.run(["lint", ".", "-f", "Values/dev.yaml", "-o", "junit"], cwd: Repo.root)
     #expect(junit.status == 0)
-    let check = try LintFixture.check("junit", junit.stdout)
+    let check = try await LintFixture.check("junit", junit.stdout)
     #expect(check.output.range(of: #"^ok junit: \d+ suites, \d+ testcases, 0 failures\n$"#, options: .regularExpression) != nil, "\(check.output)")
     #expect(junit.stdout.contains("<testcase name=\"Deployment/release-name-tars-backend: container-probes\" classname=\"Templates/backend-deployment.yaml\" time=\"0\"/>"))
 }
 
-@Test func tarsProdWithoutSecretsNamesEachFailingTemplate() throws {
-    let r = try CLI.run(["lint", ".", "-f", "Values/prod.yaml", "-f", "Tests/chart/variations/site.yaml", "--no-security"], cwd: Repo.root)
+@Test func tarsProdWithoutSecretsNamesEachFailingTemplate() async throws {
+    let r = try await CLI.run(["lint", ".", "-f", "Values/prod.yaml", "-f", "Tests/chart/variations/site.yaml", "--no-security"], cwd: Repo.root)
     #expect(r.status == 3)
     #expect(r.stdout.contains("Templates/secrets.yaml:11:6  error  template-render  template tars/templates/secrets.yaml does not render"))
     #expect(r.stdout.contains("secrets.jwtSecretKey is required in production"))
 }
 
-@Test func failingChartAsText() throws {
+@Test func failingChartAsText() async throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
-    let r = try CLI.run(["lint", "bad", "--no-security"], cwd: dir)
+    let r = try await CLI.run(["lint", "bad", "--no-security"], cwd: dir)
     #expect(r.status == 3, "\(r.stderr)")
     for line in [
         "bad/Chart.yaml\n  bad/Chart.yaml:3:10  error    chart-metadata  Chart.yaml version \"1.x\" is not a SemVer 2 version",
@@ -124,9 +118,9 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
 }
 
-@Test func failingChartAsJSON() throws {
+@Test func failingChartAsJSON() async throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
-    let r = try CLI.run(["lint", "bad", "-o", "json", "--no-security"], cwd: dir)
+    let r = try await CLI.run(["lint", "bad", "-o", "json", "--no-security"], cwd: dir)
     #expect(r.status == 3)
     let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     #expect((obj["summary"] as? [String: Int]) == ["errors": 5, "warnings": 3, "info": 0, "objects": 3, "files": 5])
@@ -138,88 +132,80 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     #expect((dns["object"] as? [String: Any])?["kind"] as? String == "Deployment")
 }
 
-@Test func failingChartAsJUnitParses() throws {
+@Test func failingChartAsJUnitParses() async throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
-    let r = try CLI.run(["lint", "bad", "-o", "junit"], cwd: dir)
+    let r = try await CLI.run(["lint", "bad", "-o", "junit"], cwd: dir)
     #expect(r.status == 3)
-    let check = try LintFixture.check("junit", r.stdout)
+    let check = try await LintFixture.check("junit", r.stdout)
     #expect(check.status == 0, "\(check.output)\n\(r.stdout)")
     #expect(check.output.hasPrefix("ok junit: 5 suites, "), "\(check.output)")
     #expect(r.stdout.contains("<testcase name=\"Service/web: dns-1123-name\" classname=\"bad/templates/service.yaml\" time=\"0\"/>"))
     #expect(r.stdout.contains("<testcase name=\"Deployment/Web_App: dns-1123-name\" classname=\"bad/templates/deploy.yaml\" time=\"0\">\n      <failure message=\"Deployment name &quot;Web_App&quot;"))
 }
 
-@Test func failingChartAsSARIFValidatesAgainstTheSchema() throws {
+@Test func failingChartAsSARIFValidatesAgainstTheSchema() async throws {
     let dir = try LintFixture.write(LintFixture.failing, name: "bad")
     // An absolute chart path under the working directory still gives repository-relative URIs.
-    let r = try CLI.run(["lint", dir.appendingPathComponent("bad").path, "-o", "sarif"], cwd: dir)
+    let r = try await CLI.run(["lint", dir.appendingPathComponent("bad").path, "-o", "sarif"], cwd: dir)
     #expect(r.status == 3)
-    let check = try LintFixture.check("sarif", r.stdout)
+    let check = try await LintFixture.check("sarif", r.stdout)
     #expect(check.status == 0, "\(check.output)")
     // 8 chart-rule results plus 9 kube-linter warnings on the Deployment and Service.
     #expect(check.output == "ok sarif: 17 results\n")
     #expect(r.stdout.contains("\"uri\": \"bad/templates/deploy.yaml\",\n                  \"uriBaseId\": \"%SRCROOT%\""))
     // The checker itself rejects a log that breaks the schema.
     let broken = r.stdout.replacingOccurrences(of: "\"level\": \"error\"", with: "\"level\": \"fatal\"")
-    #expect(try LintFixture.check("sarif", broken).status == 1)
+    #expect(try await LintFixture.check("sarif", broken).status == 1)
 }
 
-@Test func strictMakesWarningsFail() throws {
+@Test func strictMakesWarningsFail() async throws {
     let dir = try LintFixture.write(LintFixture.warningsOnly, name: "warn")
-    let plain = try CLI.run(["lint", "warn", "--no-security"], cwd: dir)
+    let plain = try await CLI.run(["lint", "warn", "--no-security"], cwd: dir)
     #expect(plain.status == 0, "\(plain.stdout)")
     #expect(plain.stdout.hasSuffix("0 errors, 2 warnings, 0 info in 1 object (2 files)\n"))
-    let strict = try CLI.run(["lint", "warn", "--strict", "-o", "junit", "--no-security"], cwd: dir)
+    let strict = try await CLI.run(["lint", "warn", "--strict", "-o", "junit", "--no-security"], cwd: dir)
     #expect(strict.status == 3)
     #expect(strict.stdout.contains("failures=\"2\""))
 }
 
-@Test func brokenValuesFileIsAFindingWithItsLine() throws {
+@Test func brokenValuesFileIsAFindingWithItsLine() async throws {
     let dir = try LintFixture.write(LintFixture.warningsOnly.merging(["over.yaml": "a: 1\nb: [x\n"]) { a, _ in a }, name: "warn")
-    let r = try CLI.run(["lint", "warn", "-f", "warn/over.yaml"], cwd: dir)
+    let r = try await CLI.run(["lint", "warn", "-f", "warn/over.yaml"], cwd: dir)
     #expect(r.status == 3)
     #expect(r.stdout.contains("warn/over.yaml:3:1  error  values-yaml  values file is not valid YAML"), "\(r.stdout)")
 }
 
-@Test func lintUsageAndIOErrors() throws {
-    let missing = try CLI.run(["lint", "/nonexistent/chart"])
+@Test func lintUsageAndIOErrors() async throws {
+    let missing = try await CLI.run(["lint", "/nonexistent/chart"])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("/nonexistent/chart: no such chart directory; pass the directory holding Chart.yaml"))
     let dir = try LintFixture.write(LintFixture.warningsOnly, name: "warn")
-    let missingValues = try CLI.run(["lint", "warn", "-f", "nope.yaml"], cwd: dir)
+    let missingValues = try await CLI.run(["lint", "warn", "-f", "nope.yaml"], cwd: dir)
     #expect(missingValues.status == 1)
     #expect(missingValues.stderr.contains("nope.yaml: cannot read the values file"))
-    let noChart = try CLI.run(["lint"])
+    let noChart = try await CLI.run(["lint"])
     #expect(noChart.status == 2)
     #expect(noChart.stderr.contains("Missing expected argument '<chart>'"))
-    let badFormat = try CLI.run(["lint", "warn", "-o", "xml"], cwd: dir)
+    let badFormat = try await CLI.run(["lint", "warn", "-o", "xml"], cwd: dir)
     #expect(badFormat.status == 2)
     #expect(badFormat.stderr.contains("xml"))
-    let badKube = try CLI.run(["lint", "warn", "--kube-version", "latest"], cwd: dir)
+    let badKube = try await CLI.run(["lint", "warn", "--kube-version", "latest"], cwd: dir)
     #expect(badKube.status == 2)
     #expect(badKube.stderr.contains("--kube-version latest: invalid kube version"))
 }
 
 /// Colour only on a terminal, and never with NO_COLOR: runs the binary under script(1) for a pty.
-@Test func textIsColouredOnATerminalUnlessNoColor() throws {
+@Test func textIsColouredOnATerminalUnlessNoColor() async throws {
     let dir = try LintFixture.write(LintFixture.warningsOnly, name: "warn")
-    func onTerminal(_ env: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["-u", "NO_COLOR", "TERM=xterm"] + (env.isEmpty ? [] : [env])
-            + ["script", "-qec", "\(CLI.binary.path) lint warn", "/dev/null"]
-        p.currentDirectoryURL = dir
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func onTerminal(_ env: String) async throws -> String {
+        let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                     ["-u", "NO_COLOR", "TERM=xterm"] + (env.isEmpty ? [] : [env]) + ["script", "-qec", "\(CLI.binary.path) lint warn", "/dev/null"],
+                                     cwd: dir)
+        return r.stdoutText
     }
-    let coloured = try onTerminal("")
+    let coloured = try await onTerminal("")
     #expect(coloured.contains("\u{1B}[33mwarning\u{1B}[0m"), "\(coloured)")
-    let plain = try onTerminal("NO_COLOR=1")
+    let plain = try await onTerminal("NO_COLOR=1")
     #expect(plain.contains("warning  container-probes"), "\(plain)")
     #expect(!plain.contains("\u{1B}["))
 }
@@ -227,7 +213,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
 /// lint runs the schema check and the security scan on what the chart renders: a wrong field
 /// type is a schema error with its path and line, a privileged container a kubesec critical,
 /// and `--min-score` fails the workload and lists its score.
-@Test func lintChecksRenderedObjectsAgainstSchemaAndSecurityRules() throws {
+@Test func lintChecksRenderedObjectsAgainstSchemaAndSecurityRules() async throws {
     let files: [String: String] = [
         "Chart.yaml": "apiVersion: v2\nname: sec\nversion: 0.1.0\n",
         "templates/deploy.yaml": """
@@ -251,7 +237,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
         """,
     ]
     let dir = try LintFixture.write(files, name: "sec")
-    let r = try CLI.run(["lint", "sec", "--min-score", "1"], cwd: dir)
+    let r = try await CLI.run(["lint", "sec", "--min-score", "1"], cwd: dir)
     #expect(r.status == 3)
     #expect(r.stdout.contains("sec/templates/deploy.yaml:6:3  error    schema"), "\(r.stdout)")
     #expect(r.stdout.contains("spec.replicas"), "\(r.stdout)")
@@ -262,7 +248,7 @@ func tarsChartLintsClean(_ c: TarsLintCase) throws {
     let skipped = files.merging(["templates/deploy.yaml": files["templates/deploy.yaml"]!
         .replacingOccurrences(of: "  name: web\n", with: "  name: web\n  annotations:\n    tarsctl.dev/skip: Privileged\n")]) { _, b in b }
     let dir2 = try LintFixture.write(skipped, name: "sec")
-    let r2 = try CLI.run(["lint", "sec"], cwd: dir2)
+    let r2 = try await CLI.run(["lint", "sec"], cwd: dir2)
     #expect(!r2.stdout.contains("Privileged"), "\(r2.stdout)")
     #expect(r2.stdout.contains("schema"), "\(r2.stdout)")
 }

@@ -35,9 +35,9 @@ struct ChartCase: Sendable, CustomTestStringConvertible {
 }
 
 @Test(arguments: ChartCase.load())
-func tarsChartRendersLikeTheOracle(_ c: ChartCase) throws {
+func tarsChartRendersLikeTheOracle(_ c: ChartCase) async throws {
     let args = ["template", "tars", Repo.root.path, "-n", "tars", "--kube-version", "1.31.0"] + c.valueFiles.flatMap { ["-f", Repo.path($0)] }
-    let r = try CLI.run(args)
+    let r = try await CLI.run(args)
     if c.expectation.hasPrefix("error: ") {
         #expect(r.status == 1)
         #expect(r.stderr.contains(String(c.expectation.dropFirst("error: ".count))), "\(r.stderr)")
@@ -55,8 +55,8 @@ func tarsChartRendersLikeTheOracle(_ c: ChartCase) throws {
 
 /// The chart's ConfigMap and Secret provide exactly the variables the server reads
 /// (`server/environment-variables.txt`, which the server's own tests hold its configuration to).
-@Test func chartProvidesExactlyTheServersEnvironment() throws {
-    let r = try CLI.run(["template", "tars", Repo.root.path, "-f", Repo.path("Values/dev.yaml"),
+@Test func chartProvidesExactlyTheServersEnvironment() async throws {
+    let r = try await CLI.run(["template", "tars", Repo.root.path, "-f", Repo.path("Values/dev.yaml"),
                          "--show-only", "templates/configmap.yaml", "--show-only", "templates/secrets.yaml"])
     #expect(r.status == 0, "\(r.stderr)")
     // Keys of the `data:`/`stringData:` blocks: two-space-indented `KEY:` lines in upper case.

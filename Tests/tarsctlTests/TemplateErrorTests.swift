@@ -93,13 +93,13 @@ let badInputs: [BadInput] = [
 ]
 
 @Test(arguments: badInputs)
-func badInputGivesALocatedErrorAndExitCode(_ c: BadInput) throws {
+func badInputGivesALocatedErrorAndExitCode(_ c: BadInput) async throws {
     let chart = try TempChart(c.files, raw: c.raw)
     defer { try? FileManager.default.removeItem(at: chart.dir) }
     var args = ["template", "rel"]
     if c.label == "no chart" { args += c.args } else { args += [chart.path()] + c.args }
     let start = Date()
-    let r = try CLI.run(args, cwd: chart.dir)
+    let r = try await CLI.run(args, cwd: chart.dir)
     #expect(Date().timeIntervalSince(start) < 20, "took too long")
     #expect(r.status == c.status, "exit \(r.status), stderr: \(r.stderr)")
     for fragment in c.stderr {
