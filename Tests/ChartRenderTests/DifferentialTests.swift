@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ChartRender
 
@@ -55,18 +56,11 @@ enum Oracle {
     }
 
     /// Runs the oracle's batch mode over a JSONL file: name → (ok, output, error).
-    static func batch(_ file: URL) throws -> [String: (ok: Bool, output: String, error: String)] {
+    static func batch(_ file: URL) async throws -> [String: (ok: Bool, output: String, error: String)] {
         guard let path else {
             throw OracleMissing()
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = ["-batch", file.path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = try await runProcess(URL(fileURLWithPath: path), ["-batch", file.path]).stdout
         var result: [String: (Bool, String, String)] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard case .map(let m, _) = try JSONValueParser.parse(String(line)), let name = m["name"]?.stringValue else { continue }
@@ -108,9 +102,9 @@ enum Fixtures {
 
 @Suite struct Differential {
     @Test(arguments: Fixtures.files())
-    func matchesTheOracle(_ file: URL) throws {
+    func matchesTheOracle(_ file: URL) async throws {
         let cases = try Fixtures.cases(file)
-        let oracle = try Oracle.batch(file)
+        let oracle = try await Oracle.batch(file)
         var mismatches: [String] = []
         for c in cases {
             let ours = (try? LargeStack.run { c.render() }) ?? (ok: false, output: "", error: "render thread failed")

@@ -9,7 +9,7 @@ import Testing
     static let helmOnly: Set<String> = ["fromToml", "toYamlPretty"]
 
     /// Names the oracle defines, found by asking it to parse a call to each candidate.
-    static func oracleNames(_ candidates: Set<String>) throws -> Set<String> {
+    static func oracleNames(_ candidates: Set<String>) async throws -> Set<String> {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-funcs-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -18,7 +18,7 @@ import Testing
             #"{"name": "\#(n)", "template": "{{ if false }}{{ \#(n) }}{{ end }}", "data": {}}"#
         }
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        return Set(try Oracle.batch(file).filter { $0.value.ok }.keys)
+        return Set(try await Oracle.batch(file).filter { $0.value.ok }.keys)
     }
 
     /// Every quoted map key in Sprig's function table source, when Debian's copy is installed.
@@ -36,11 +36,11 @@ import Testing
         return names
     }
 
-    @Test func equalsTheOraclesPlusHelmOnly() throws {
+    @Test func equalsTheOraclesPlusHelmOnly() async throws {
         let ours = Set(FunctionLibrary.standard().functions.keys)
         let sprig = Self.sprigSourceNames()
         #expect(sprig.count > 150, "Sprig's functions.go was not found or not parsed")
-        let oracle = try Self.oracleNames(ours.union(sprig))
+        let oracle = try await Self.oracleNames(ours.union(sprig))
         #expect(!oracle.contains("env") && !oracle.contains("expandenv"))
         let missing = oracle.subtracting(ours).sorted()
         let extra = ours.subtracting(oracle).subtracting(Self.helmOnly).sorted()

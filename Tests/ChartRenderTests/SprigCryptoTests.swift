@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ChartRender
 
@@ -14,7 +15,7 @@ import Testing
     }
 
     /// Runs templates through the oracle: one output per template, in order.
-    static func oracle(_ templates: [String]) throws -> [String] {
+    static func oracle(_ templates: [String]) async throws -> [String] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sprig-crypto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -24,7 +25,7 @@ import Testing
             lines += GoJSON.encode(.map(["name": .string("c\(i)"), "template": .string(t), "data": .map([:])]))! + "\n"
         }
         try lines.write(to: file, atomically: true, encoding: .utf8)
-        let results = try Oracle.batch(file)
+        let results = try await Oracle.batch(file)
         return try templates.indices.map { i in
             guard let r = results["c\(i)"] else { throw OracleFailed(message: "no result for case \(i)") }
             guard r.ok else { throw OracleFailed(message: r.error) }
@@ -54,18 +55,18 @@ import Testing
         }
     }
 
-    @Test func oracleDecryptsWhatTarsctlEncrypts() throws {
+    @Test func oracleDecryptsWhatTarsctlEncrypts() async throws {
         var templates: [String] = []
         for (p, t) in zip(Self.passwords, Self.plaintexts) {
             let c = try Self.render("{{ encryptAES .p .t }}", .map(["p": .string(p), "t": .string(t)]))
             templates.append("{{ decryptAES \(Self.goQuote(p)) \(Self.goQuote(c)) }}")
         }
-        #expect(try Self.oracle(templates) == Self.plaintexts)
+        #expect(try await Self.oracle(templates) == Self.plaintexts)
     }
 
-    @Test func tarsctlDecryptsWhatTheOracleEncrypts() throws {
+    @Test func tarsctlDecryptsWhatTheOracleEncrypts() async throws {
         let templates = zip(Self.passwords, Self.plaintexts).map { "{{ encryptAES \(Self.goQuote($0)) \(Self.goQuote($1)) }}" }
-        let ciphertexts = try Self.oracle(templates)
+        let ciphertexts = try await Self.oracle(templates)
         for ((p, t), c) in zip(zip(Self.passwords, Self.plaintexts), ciphertexts) {
             #expect(try Self.render("{{ decryptAES .p .c }}", .map(["p": .string(p), "c": .string(c)])) == t)
         }
@@ -80,22 +81,13 @@ import Testing
     // MARK: keys and certificates
 
     /// Runs openssl with the given files written to a temporary directory; returns stdout+stderr and status.
-    static func openssl(_ args: [String], files: [String: String]) throws -> (status: Int32, output: String) {
+    static func openssl(_ args: [String], files: [String: String]) async throws -> (status: Int32, output: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sprig-openssl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["openssl"] + args
-        p.currentDirectoryURL = dir
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["openssl"] + args, cwd: dir, mergeStderr: true)
+        return (r.status, r.stdoutText)
     }
 
     static func b64(_ s: String) -> String { Data(s.utf8).base64EncodedString() }
@@ -105,15 +97,15 @@ import Testing
         ("ecdsa", "EC PRIVATE KEY", "ASN1 OID: prime256v1"),
         ("ed25519", "PRIVATE KEY", "ED25519 Private-Key"),
     ])
-    func genPrivateKeyWritesSprigsPEMTypes(_ type: String, _ pemType: String, _ opensslSays: String) throws {
+    func genPrivateKeyWritesSprigsPEMTypes(_ type: String, _ pemType: String, _ opensslSays: String) async throws {
         let pem = try Self.render("{{ genPrivateKey \(Self.goQuote(type)) }}")
         #expect(pem.hasPrefix("-----BEGIN \(pemType)-----\n"))
         #expect(pem.hasSuffix("-----END \(pemType)-----\n"))
-        let r = try Self.openssl(["pkey", "-in", "key.pem", "-noout", "-text"], files: ["key.pem": pem])
+        let r = try await Self.openssl(["pkey", "-in", "key.pem", "-noout", "-text"], files: ["key.pem": pem])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains(opensslSays), "\(r.output.prefix(300))")
         // Go's parsers accept it too: the oracle signs a certificate with this key.
-        let out = try Self.oracle(["{{ (genSelfSignedCertWithKey \"k\" nil nil 1 \(Self.goQuote(pem))).Key | len }}"])
+        let out = try await Self.oracle(["{{ (genSelfSignedCertWithKey \"k\" nil nil 1 \(Self.goQuote(pem))).Key | len }}"])
         #expect(out == ["\(pem.utf8.count)"], "Go re-encodes the parsed key to the same PEM")
     }
 
@@ -127,7 +119,7 @@ import Testing
         #expect(try Self.render("{{ genPrivateKey \"rsa3\" }}") == "Unknown type rsa3")
     }
 
-    @Test func genCAIsACAThatSignsVerifiableServerCertificates() throws {
+    @Test func genCAIsACAThatSignsVerifiableServerCertificates() async throws {
         let out = try Self.render("""
         {{- $ca := genCA "tars-ca" 365 -}}
         {{- $c := genSignedCert "api.example.com" (list "10.0.0.1" "::1") (list "api.example.com" "api") 30 $ca -}}
@@ -138,41 +130,41 @@ import Testing
         let (caCert, caKey, cert, key) = (parts[0], parts[1], parts[2], parts[3])
         #expect(caKey.hasPrefix("-----BEGIN RSA PRIVATE KEY-----\n") && key.hasPrefix("-----BEGIN RSA PRIVATE KEY-----\n"))
 
-        let ca = try Self.openssl(["x509", "-in", "ca.pem", "-noout", "-text"], files: ["ca.pem": caCert])
+        let ca = try await Self.openssl(["x509", "-in", "ca.pem", "-noout", "-text"], files: ["ca.pem": caCert])
         #expect(ca.status == 0, "\(ca.output)")
         for want in ["Subject: CN = tars-ca", "Issuer: CN = tars-ca", "CA:TRUE", "Certificate Sign", "Digital Signature", "Key Encipherment",
                      "Public-Key: (2048 bit)", "sha256WithRSAEncryption", "TLS Web Server Authentication", "TLS Web Client Authentication",
                      "Subject Key Identifier"] {
             #expect(ca.output.contains(want), "CA lacks \(want)")
         }
-        let leaf = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": cert])
+        let leaf = try await Self.openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": cert])
         for want in ["Subject: CN = api.example.com", "Issuer: CN = tars-ca", "CA:FALSE", "DNS:api.example.com, DNS:api, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1",
                      "Public-Key: (2048 bit)", "Authority Key Identifier"] {
             #expect(leaf.output.contains(want), "leaf lacks \(want): \(leaf.output)")
         }
         #expect(!leaf.output.contains("Certificate Sign"))
-        let verify = try Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": caCert, "c.pem": cert])
+        let verify = try await Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": caCert, "c.pem": cert])
         #expect(verify.status == 0 && verify.output.contains("c.pem: OK"), "\(verify.output)")
-        let match = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], files: ["c.pem": cert])
-        let fromKey = try Self.openssl(["pkey", "-in", "k.pem", "-pubout"], files: ["k.pem": key])
+        let match = try await Self.openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], files: ["c.pem": cert])
+        let fromKey = try await Self.openssl(["pkey", "-in", "k.pem", "-pubout"], files: ["k.pem": key])
         #expect(match.output == fromKey.output, "the certificate carries the returned key")
 
         // Validity: 30 days from now.
-        let stillValid = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 - 120)"], files: ["c.pem": cert])
-        let expired = try Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 + 120)"], files: ["c.pem": cert])
+        let stillValid = try await Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 - 120)"], files: ["c.pem": cert])
+        let expired = try await Self.openssl(["x509", "-in", "c.pem", "-noout", "-checkend", "\(30 * 86400 + 120)"], files: ["c.pem": cert])
         #expect(stillValid.status == 0 && expired.status == 1, "valid for 30 days: \(stillValid.output) \(expired.output)")
 
         // Go accepts what we made: buildCustomCert parses both, genSignedCert signs with our CA.
-        let oracle = try Self.oracle([
+        let oracle = try await Self.oracle([
             "{{ (buildCustomCert \(Self.goQuote(Self.b64(caCert))) \(Self.goQuote(Self.b64(caKey)))).Cert | len }}",
             "{{ $ca := buildCustomCert \(Self.goQuote(Self.b64(caCert))) \(Self.goQuote(Self.b64(caKey))) }}{{ (genSignedCert \"x\" nil nil 1 $ca).Cert }}",
         ])
         #expect(oracle[0] == "\(caCert.utf8.count)")
-        let goSigned = try Self.openssl(["verify", "-CAfile", "ca.pem", "g.pem"], files: ["ca.pem": caCert, "g.pem": oracle[1]])
+        let goSigned = try await Self.openssl(["verify", "-CAfile", "ca.pem", "g.pem"], files: ["ca.pem": caCert, "g.pem": oracle[1]])
         #expect(goSigned.status == 0, "\(goSigned.output)")
     }
 
-    @Test func certificatesWithGivenKeysKeepThoseKeys() throws {
+    @Test func certificatesWithGivenKeysKeepThoseKeys() async throws {
         for type in ["ecdsa", "ed25519", "rsa"] {
             let out = try Self.render("""
             {{- $k := genPrivateKey \(Self.goQuote(type)) -}}
@@ -184,9 +176,9 @@ import Testing
             let p = out.split(separator: "|").map(String.init)
             try #require(p.count == 7)
             #expect(p[1] == p[0] && p[2] == p[0] && p[3] == p[0], "\(type): the given key is returned as .Key")
-            let s = try Self.openssl(["x509", "-in", "s.pem", "-noout", "-text"], files: ["s.pem": p[5]])
+            let s = try await Self.openssl(["x509", "-in", "s.pem", "-noout", "-text"], files: ["s.pem": p[5]])
             #expect(s.output.contains("Subject: CN = self") && s.output.contains("DNS:self.local, IP Address:192.168.1.2"), "\(s.output)")
-            let v = try Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": p[4], "c.pem": p[6]])
+            let v = try await Self.openssl(["verify", "-CAfile", "ca.pem", "c.pem"], files: ["ca.pem": p[4], "c.pem": p[6]])
             #expect(v.status == 0, "\(type): \(v.output)")
         }
     }
@@ -198,9 +190,9 @@ import Testing
 
     // MARK: bcrypt
 
-    @Test func bcryptReproducesGoHashesFromTheirSalt() throws {
+    @Test func bcryptReproducesGoHashesFromTheirSalt() async throws {
         let passwords = ["x", "", "pässwörd with spaces", String(repeating: "long", count: 20)]
-        let hashes = try Self.oracle(passwords.map { "{{ bcrypt \(Self.goQuote($0)) }}" })
+        let hashes = try await Self.oracle(passwords.map { "{{ bcrypt \(Self.goQuote($0)) }}" })
         for (p, h) in zip(passwords, hashes) {
             #expect(Bcrypt.verify(password: Array(p.utf8), hash: h), "Go's \(h) for \(p.debugDescription)")
             // Like Go's, only the first 72 bytes of the password (with its NUL) count.
@@ -226,26 +218,26 @@ import Testing
 
     /// openssl's text dump of a certificate with what is random each time (serial, key
     /// material, key identifiers, signature) and the clock (validity) left out.
-    static func certificateShape(_ pem: String) throws -> String {
-        let r = try openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": pem])
+    static func certificateShape(_ pem: String) async throws -> String {
+        let r = try await openssl(["x509", "-in", "c.pem", "-noout", "-text"], files: ["c.pem": pem])
         return r.output.split(separator: "\n").filter { line in
             let t = line.trimmingCharacters(in: .whitespaces)
             return !t.isEmpty && !t.allSatisfy({ $0.isHexDigit || $0 == ":" }) && !t.hasPrefix("Not Before") && !t.hasPrefix("Not After")
         }.joined(separator: "\n")
     }
 
-    @Test func certificatesAreBuiltLikeGos() throws {
+    @Test func certificatesAreBuiltLikeGos() async throws {
         let template = """
         {{- $ca := genCA "tars-ca" 365 -}}
         {{ $ca.Cert }}|{{ (genSignedCert "api" (list "10.0.0.1" "::1" "::ffff:1.2.3.4") (list "a.b" "c") 30 $ca).Cert }}|{{ (genSelfSignedCert "" nil nil 1).Cert }}
         """
         let ours = try Self.render(template).split(separator: "|").map(String.init)
-        let go = try Self.oracle([template])[0].split(separator: "|").map(String.init)
+        let go = try await Self.oracle([template])[0].split(separator: "|").map(String.init)
         try #require(ours.count == 3 && go.count == 3)
         for i in 0..<3 {
-            let shape = try Self.certificateShape(ours[i])
+            let shape = try await Self.certificateShape(ours[i])
             #expect(shape.contains("X509v3 Basic Constraints: critical"), "\(shape)")
-            #expect(shape == (try Self.certificateShape(go[i])))
+            #expect(shape == (try await Self.certificateShape(go[i])))
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
         ("{{ printf \"%T\" now }}", "time\\.Time"),
     ]
 
-    @Test func shapesMatchInEngineAndOracle() throws {
+    @Test func shapesMatchInEngineAndOracle() async throws {
         var lines: [String] = []
         for (i, c) in Self.cases.enumerated() {
             let out = try Self.render(c.template)
@@ -47,7 +47,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sprig-shape-\(UUID().uuidString).jsonl")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let oracle = try Oracle.batch(file)
+        let oracle = try await Oracle.batch(file)
         for (i, c) in Self.cases.enumerated() {
             let o = try #require(oracle["shape-\(i)"], "oracle gave no result for \(c.template)")
             #expect(o.ok, "oracle rejected \(c.template): \(o.error)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import KubeClient
 import Sandbox
@@ -77,8 +78,11 @@ import Sandbox
                 process.standardError = errPipe
                 let t0 = ContinuousClock.now
                 try process.run()
-                let errors = errPipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
+                let errors = await offPool {
+                    let data = errPipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return data
+                }
                 if process.terminationStatus == 0 {
                     kubectlTime = ContinuousClock.now - t0
                     #expect(try await check.list(apiVersion: "v1", kind: "ConfigMap", namespace: "bench-kubectl").items.count == count)

@@ -1,29 +1,18 @@
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 @testable import Releases
 
 /// Runs scripts/helm-release-json (Go's encoding/json over Helm's release types) on a record.
-func goMarshal(_ json: [UInt8]) throws -> [UInt8] {
+func goMarshal(_ json: [UInt8]) async throws -> [UInt8] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/helm-release-json/main.go")
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["go", "run", script.path]
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    p.standardInput = stdin
-    p.standardOutput = stdout
-    p.standardError = stderr
-    try p.run()
-    stdin.fileHandleForWriting.write(Data(json))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-        throw ReleaseSecretError(secret: "go", reason: String(decoding: err, as: UTF8.self))
+    let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["go", "run", script.path], stdin: Data(json))
+    guard r.status == 0 else {
+        throw ReleaseSecretError(secret: "go", reason: r.stderrText)
     }
-    return [UInt8](out)
+    return [UInt8](r.stdout)
 }
 
 /// tarsctl's release JSON against Go's encoding/json with Helm's struct tags, byte for byte.
@@ -38,17 +27,17 @@ func goMarshal(_ json: [UInt8]) throws -> [UInt8] {
     ]
 
     @Test(arguments: records.indices)
-    func reEncodingAHelmRecordMatchesGo(_ i: Int) throws {
+    func reEncodingAHelmRecordMatchesGo(_ i: Int) async throws {
         let input = Array(Self.records[i].utf8)
         let ours = ReleaseCodec.encode(try ReleaseCodec.decode(input))
-        let go = try goMarshal(input)
+        let go = try await goMarshal(input)
         #expect(String(decoding: ours, as: UTF8.self) == String(decoding: go, as: UTF8.self))
     }
 
-    @Test func ourTarsReleaseIsAlreadyInGosForm() throws {
+    @Test func ourTarsReleaseIsAlreadyInGosForm() async throws {
         let (release, _) = try TarsChartReleaseTests.renderedRelease()
         let ours = ReleaseCodec.encode(release)
-        let go = try goMarshal(ours)
+        let go = try await goMarshal(ours)
         #expect(ours.count == go.count)
         #expect(String(decoding: ours, as: UTF8.self) == String(decoding: go, as: UTF8.self))
     }

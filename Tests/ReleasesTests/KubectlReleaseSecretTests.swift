@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import Sandbox
+import TestSupport
 import Testing
 @testable import Releases
 
@@ -10,24 +11,10 @@ import Testing
 @Suite(.serialized) struct KubectlReleaseSecretTests {
     static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    static func run(_ args: [String], kubeconfig: String, stdin: [UInt8]? = nil) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: kubectl ?? "kubectl")
-        p.arguments = ["--kubeconfig", kubeconfig, "--request-timeout=20s"] + args
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        let input = Pipe()
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
-        try input.fileHandleForWriting.close()
-        p.waitUntilExit()
-        try handle.close()
-        return (p.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+    static func run(_ args: [String], kubeconfig: String, stdin: [UInt8]? = nil) async throws -> (Int32, String) {
+        let r = try await runProcess(URL(fileURLWithPath: kubectl ?? "kubectl"), ["--kubeconfig", kubeconfig, "--request-timeout=20s"] + args,
+                                     stdin: Data(stdin ?? []), mergeStderr: true)
+        return (r.status, r.stdoutText)
     }
 
     @Test(.enabled(if: kubectl != nil), .timeLimit(.minutes(2)))
@@ -60,16 +47,16 @@ import Testing
             // tarsctl's record, created through kubectl and read back as kubectl shows it.
             let release = try ReleaseCodecTests.sample().withNamespace("default")
             let secret = try ReleaseSecret.encode(release, write: .create)
-            let (rc, out) = try Self.run(["create", "-f", "-"], kubeconfig: kubeconfig, stdin: JSONWriter.bytes(secret))
+            let (rc, out) = try await Self.run(["create", "-f", "-"], kubeconfig: kubeconfig, stdin: JSONWriter.bytes(secret))
             #expect(rc == 0, "\(out)")
-            let (rc2, json) = try Self.run(["get", "secret", "sh.helm.release.v1.tars.v2", "-o", "json"], kubeconfig: kubeconfig)
+            let (rc2, json) = try await Self.run(["get", "secret", "sh.helm.release.v1.tars.v2", "-o", "json"], kubeconfig: kubeconfig)
             #expect(rc2 == 0, "\(json)")
             let shown = try JSONParser.parse(json)
-            let read = try helmFormatScript("decode", shown)
+            let read = try await helmFormatScript("decode", shown)
             #expect(read["problems"] == [])
             #expect(read["layers"] == "base64(base64(gzip(json)))")
             #expect(read["release"] == (try JSONParser.parse(ReleaseCodec.encode(release))))
-            let (_, yaml) = try Self.run(["get", "secret", "sh.helm.release.v1.tars.v2", "-o", "yaml"], kubeconfig: kubeconfig)
+            let (_, yaml) = try await Self.run(["get", "secret", "sh.helm.release.v1.tars.v2", "-o", "yaml"], kubeconfig: kubeconfig)
             let wire = try #require(shown[path: ["data", "release"]]?.stringValue)
             #expect(yaml.contains("release: \(wire)"))
             #expect(yaml.contains("type: helm.sh/release.v1"))
@@ -77,14 +64,14 @@ import Testing
             // A Helm-format record created by kubectl, read through the store.
             let helm: JSON = ["name": "legacy", "namespace": "default", "version": 1,
                               "info": ["status": "deployed", "last_deployed": "2025-01-01T00:00:00Z"], "manifest": "m"]
-            let (rc3, out3) = try Self.run(["create", "-f", "-"], kubeconfig: kubeconfig,
-                                           stdin: JSONWriter.bytes(try helmFormatScript("build", helm)))
+            let (rc3, out3) = try await Self.run(["create", "-f", "-"], kubeconfig: kubeconfig,
+                                           stdin: JSONWriter.bytes(try await helmFormatScript("build", helm)))
             #expect(rc3 == 0, "\(out3)")
             let store = ReleaseStore(backend: SandboxSecretBackend(cluster: s.cluster))
             let listed = try await store.all(namespace: "default")
             #expect(listed.unreadable.isEmpty)
             #expect(listed.releases.map { "\($0.name):\($0.version):\($0.status.rawValue)" } == ["legacy:1:deployed", "tars:2:deployed"])
-            let (rc4, labels) = try Self.run(["get", "secrets", "-l", "owner=helm,status=deployed", "-o",
+            let (rc4, labels) = try await Self.run(["get", "secrets", "-l", "owner=helm,status=deployed", "-o",
                                               "jsonpath={.items[*].metadata.name}"], kubeconfig: kubeconfig)
             #expect(rc4 == 0)
             #expect(labels == "sh.helm.release.v1.legacy.v1 sh.helm.release.v1.tars.v2")

@@ -2,6 +2,8 @@ import ChartRender
 import Foundation
 import KubeClient
 import Sandbox
+import TestSupport
+import Testing
 @testable import Releases
 
 /// A sandbox over HTTPS, a kubeconfig pointing at it, a client and an engine, for one test.
@@ -111,17 +113,9 @@ func fastOptions(timeout: Duration = .seconds(60)) -> ReleaseActionOptions {
 
 /// Runs scripts/helm-release-secret.py (Python's own gzip/base64/json) to build a record
 /// exactly as Helm's Secret driver stores it.
-func helmPythonSecret(_ release: JSON) throws -> JSON {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", repositoryRoot + "/scripts/helm-release-secret.py", "build"]
-    let input = Pipe(), output = Pipe()
-    p.standardInput = input
-    p.standardOutput = output
-    try p.run()
-    input.fileHandleForWriting.write(Data(JSONWriter.bytes(release)))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return try JSONParser.parse(Array(data))
+func helmPythonSecret(_ release: JSON) async throws -> JSON {
+    let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", repositoryRoot + "/scripts/helm-release-secret.py", "build"],
+                                 stdin: Data(JSONWriter.bytes(release)))
+    #expect(r.status == 0, "helm-release-secret.py build: \(r.stderrText)")
+    return try JSONParser.parse(Array(r.stdout))
 }

@@ -265,7 +265,7 @@ import Testing
                       "templates": [["name": "templates/config.yaml", "data": .string(Data("x".utf8).base64EncodedString())]],
                       "values": ["mode": "default"], "schema": nil, "files": []],
         ]
-        let secret = try helmPythonSecret(record)
+        let secret = try await helmPythonSecret(record)
         _ = try await h.client.create(secret, namespace: "default")
 
         let listed = try await SecretRecordStore(client: h.client).latestOfAll(namespace: nil)

@@ -296,7 +296,7 @@ enum Backends {
                               "chart": ["metadata": ["name": "tars", "version": .string("0.0.\(v)")], "lock": nil, "templates": [],
                                         "values": [:], "schema": nil, "files": []],
                               "manifest": .string("helm-\(v)")]
-            _ = try await backend.create(namespace: "default", secret: try helmFormatScript("build", helm))
+            _ = try await backend.create(namespace: "default", secret: try await helmFormatScript("build", helm))
         }
         let ledger = ReleaseLedger(store: ReleaseStore(backend: backend))
         #expect(try await Self.statuses(ledger.store) == ["1:superseded", "2:deployed"])
@@ -308,7 +308,7 @@ enum Backends {
         #expect(try await Self.statuses(ledger.store) == ["1:superseded", "2:superseded", "3:deployed"])
         for v in [2, 3] {
             let secret = try #require(try await backend.get(namespace: "default", name: "sh.helm.release.v1.tars.v\(v)"))
-            let read = try helmFormatScript("decode", secret)
+            let read = try await helmFormatScript("decode", secret)
             #expect(read["problems"] == [], "revision \(v)")
             #expect(read[path: ["release", "info", "status"]] == (v == 3 ? "deployed" : "superseded"))
         }

@@ -1,29 +1,18 @@
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 @testable import Releases
 
 /// Runs scripts/helm-release-secret.py, an independent Python implementation of Helm's format.
-func helmFormatScript(_ mode: String, _ input: JSON) throws -> JSON {
+func helmFormatScript(_ mode: String, _ input: JSON) async throws -> JSON {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/helm-release-secret.py")
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script.path, mode]
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    p.standardInput = stdin
-    p.standardOutput = stdout
-    p.standardError = stderr
-    try p.run()
-    stdin.fileHandleForWriting.write(Data(JSONWriter.bytes(input)))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-        throw ReleaseSecretError(secret: "script", reason: String(decoding: err, as: UTF8.self))
+    let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, mode], stdin: Data(JSONWriter.bytes(input)))
+    guard r.status == 0 else {
+        throw ReleaseSecretError(secret: "script", reason: r.stderrText)
     }
-    return try JSONParser.parse([UInt8](out))
+    return try JSONParser.parse([UInt8](r.stdout))
 }
 
 @Suite struct ReleaseSecretTests {
@@ -79,7 +68,7 @@ func helmFormatScript(_ mode: String, _ input: JSON) throws -> JSON {
 
     /// Issue 8, acceptance 5 (format half): a Secret built by an independent implementation of
     /// Helm's documented encoding decodes to the expected release.
-    @Test func readsASecretBuiltByAnIndependentHelmFormatScript() throws {
+    @Test func readsASecretBuiltByAnIndependentHelmFormatScript() async throws {
         let helmRelease: JSON = [
             "name": "legacy", "namespace": "prod", "version": 4,
             "info": ["first_deployed": "2025-01-01T08:00:00.5+01:00", "last_deployed": "2025-02-01T08:00:00Z",
@@ -93,7 +82,7 @@ func helmFormatScript(_ mode: String, _ input: JSON) throws -> JSON {
                        "events": ["test"], "last_run": ["started_at": "", "completed_at": "", "phase": ""],
                        "delete_policies": ["hook-succeeded"]]],
         ]
-        let secret = try helmFormatScript("build", helmRelease)
+        let secret = try await helmFormatScript("build", helmRelease)
         let r = try ReleaseSecret.decode(secret)
         #expect(r.name == "legacy" && r.namespace == "prod" && r.version == 4)
         #expect(r.status == .deployed)
@@ -108,9 +97,9 @@ func helmFormatScript(_ mode: String, _ input: JSON) throws -> JSON {
     }
 
     /// Issue 8, acceptance 5 (other direction): what tarsctl writes is read by the independent script.
-    @Test func independentScriptReadsWhatWeWrite() throws {
+    @Test func independentScriptReadsWhatWeWrite() async throws {
         let r = try ReleaseCodecTests.sample()
-        let out = try helmFormatScript("decode", try ReleaseSecret.encode(r, write: .create))
+        let out = try await helmFormatScript("decode", try ReleaseSecret.encode(r, write: .create))
         #expect(out["problems"] == [])
         #expect(out["layers"] == "base64(base64(gzip(json)))")
         #expect(out["release"] == (try JSONParser.parse(ReleaseCodec.encode(r))))

@@ -40,7 +40,7 @@ import Testing
         #expect(!release.manifest.contains("helm.sh/hook:"))
     }
 
-    @Test func chartRecordKeepsHelmsSplitOfFiles() throws {
+    @Test func chartRecordKeepsHelmsSplitOfFiles() async throws {
         let (release, _) = try Self.renderedRelease()
         let chart = try #require(release.chart)
         #expect(chart.name == "tars")
@@ -51,7 +51,7 @@ import Testing
         #expect(release.config.isEmpty == false)
     }
 
-    @Test func theRecordFitsInASecretAndReadsBack() throws {
+    @Test func theRecordFitsInASecretAndReadsBack() async throws {
         let (release, _) = try Self.renderedRelease()
         let secret = try ReleaseSecret.encode(release, write: .create)
         let wire = try #require(secret[path: ["data", "release"]]?.stringValue)
@@ -61,7 +61,7 @@ import Testing
         #expect(back.manifest == release.manifest)
         #expect(back.hooks == release.hooks)
         #expect(ReleaseCodec.encode(back) == ReleaseCodec.encode(release))
-        let read = try helmFormatScript("decode", secret)
+        let read = try await helmFormatScript("decode", secret)
         #expect(read["problems"] == [])
         #expect(read[path: ["release", "manifest"]]?.stringValue == release.manifest)
         let objects = try ManifestObjects.parse(release.manifest)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs `scripts/conformance.sh` (the real kubectl against `tarsctl sandbox` over HTTPS) with the
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test(.enabled(if: tarsctlBinary != nil && ProcessInfo.processInfo.environment["SANDBOX_SKIP_KUBECTL"] == nil), .timeLimit(.minutes(10)))
-    func realKubectlPassesEveryStep() throws {
+    func realKubectlPassesEveryStep() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.repoRoot.appendingPathComponent("scripts/conformance.sh").path, Self.tarsctlBinary ?? ""]
@@ -32,7 +33,8 @@ import Testing
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        // The script runs for a minute or more: wait off the concurrency pool.
+        await offPool { process.waitUntilExit() }
         try handle.close()
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "\(output)")

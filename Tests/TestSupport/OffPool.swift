@@ -39,6 +39,9 @@ public struct ProcessOutput: Sendable {
     public var stdout: Data
     /// Empty when stderr was merged into stdout.
     public var stderr: Data
+    /// From the start of the child to its exit, in seconds: without the wait for a free slot
+    /// (`ProcessSlots`), which grows with how many other tests run processes at the time.
+    public var seconds: Double
 
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
@@ -112,6 +115,7 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin:
         input.fileHandleForWriting.write(stdin)
         try input.fileHandleForWriting.close()
     }
+    let started = Date()
     try p.run()
     let wrote = DispatchSemaphore(value: 0)
     if let stdin, !small {
@@ -137,5 +141,5 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin:
     errBox.done.wait()
     wrote.wait()
     p.waitUntilExit()
-    return ProcessOutput(status: p.terminationStatus, stdout: o, stderr: errBox.data)
+    return ProcessOutput(status: p.terminationStatus, stdout: o, stderr: errBox.data, seconds: Date().timeIntervalSince(started))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Validation
 
@@ -286,15 +287,12 @@ func lintRule(_ c: LintCase) throws {
     #expect(report.findings.map(\.message).contains("Chart.yaml is not UTF-8 text; save it as UTF-8 YAML"))
 }
 
-@Test func packagedChartIsUnpackedAndNamedByArchive() throws {
+@Test func packagedChartIsUnpackedAndNamedByArchive() async throws {
     let chart = try LintChart(["Chart.yaml": "apiVersion: v2\nname: demo\nversion: 1.x\n"])
     let parent = chart.dir.deletingLastPathComponent()
     defer { try? FileManager.default.removeItem(at: parent) }
-    let tar = Process()
-    tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    tar.arguments = ["tar", "-czf", parent.appendingPathComponent("demo-1.tgz").path, "-C", parent.path, "demo"]
-    try tar.run()
-    tar.waitUntilExit()
+    let tar = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["tar", "-czf", parent.appendingPathComponent("demo-1.tgz").path, "-C", parent.path, "demo"])
+    #expect(tar.status == 0, "tar: \(tar.stderrText)")
     let archive = parent.appendingPathComponent("demo-1.tgz").path
     let report = try ChartLinter.lint(chartPath: archive, options: LintOptions()).report
     #expect(report.findings.map { "\($0.ruleID) \($0.location.file):\($0.location.line)" } == ["chart-metadata \(archive)/demo/Chart.yaml:3"])

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 @testable import Validation
 
@@ -38,18 +39,12 @@ import Testing
         return all.filter { $0.hasSuffix(".yaml") }.sorted().map { dir + "/" + $0 }
     }
 
-    static func runOracle(_ files: [String], version: String) throws -> [String: Oracle] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repo.appendingPathComponent("scripts/validate-oracle.py").path, "--kubernetes-version", version] + files
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "validate-oracle.py failed; is kubernetes-validate installed (scripts/deps.sh)?")
+    static func runOracle(_ files: [String], version: String) async throws -> [String: Oracle] {
+        let r = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                     ["python3", repo.appendingPathComponent("scripts/validate-oracle.py").path, "--kubernetes-version", version] + files)
+        #expect(r.status == 0, "validate-oracle.py failed; is kubernetes-validate installed (scripts/deps.sh)? \(r.stderrText)")
         var results: [String: Oracle] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
+        for line in r.stdout.split(separator: UInt8(ascii: "\n")) {
             let r = try JSONDecoder().decode(Oracle.self, from: Data(line))
             results[r.file] = r
         }
@@ -58,10 +53,10 @@ import Testing
 
     /// The default (newest) version, and an older one to check the bundle's version choice.
     @Test(arguments: ["1.37", "1.29"])
-    func verdictsMatchKubernetesValidateOnTheCorpus(version: String) throws {
+    func verdictsMatchKubernetesValidateOnTheCorpus(version: String) async throws {
         let files = Self.corpusFiles()
         #expect(files.count >= 200, "corpus has \(files.count) files")
-        let oracle = try Self.runOracle(files, version: version)
+        let oracle = try await Self.runOracle(files, version: version)
         #expect(oracle.count == files.count)
         var counts: [String: Int] = [:]
         for file in files {

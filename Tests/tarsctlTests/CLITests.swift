@@ -13,14 +13,20 @@ enum CLI {
         return dir.appendingPathComponent("tarsctl")
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// How long the process ran (not counting the wait for a process slot).
+        var seconds: Double
+    }
 
     /// Runs the binary to completion. Async, and the waiting happens off the concurrency pool
     /// (TestSupport.runProcess): a test blocked on a child process must not hold one of the
     /// pool's few threads while every async test in the run queues for it.
     static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) async throws -> Result {
         let r = try await runProcess(binary, args, stdin: stdin.map { Data($0.utf8) }, cwd: cwd)
-        return Result(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
+        return Result(status: r.status, stdout: r.stdoutText, stderr: r.stderrText, seconds: r.seconds)
     }
 }
 

@@ -125,9 +125,8 @@ import Testing
         var text = String(repeating: one, count: 50 * 1024 * 1024 / one.utf8.count + 1)
         text += "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: last\ndata:\n  n: 1\n"
         try Data(text.utf8).write(to: file)
-        let start = Date()
         let r = try await CLI.run(["validate", "--no-security", file.path])
-        #expect(Date().timeIntervalSince(start) < 120)
+        #expect(r.seconds < 120)
         #expect(r.status == 3)
         let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
         #expect(r.stdout.contains("  ConfigMap/last\n    \(file.path):\(lastLine):3  error  schema  data.n: expected string, got integer 1\n"), "\(r.stdout.prefix(500))")
@@ -142,9 +141,8 @@ import Testing
         var map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
         for i in 0..<50_000 { map += "  k\(i): \(i)\n" }
         let dir = try Self.scratch(["list.yaml": list, "map.yaml": map])
-        let start = Date()
         let r = try await CLI.run(["validate", "--no-security", dir.appendingPathComponent("list.yaml").path, dir.appendingPathComponent("map.yaml").path])
-        #expect(Date().timeIntervalSince(start) < 120)
+        #expect(r.seconds < 120)
         #expect(r.status == 3)
         #expect(r.stdout.contains("  ConfigMap/c19999\n    \(dir.path)/list.yaml:120003:5  error  schema  data.a: expected string, got integer 1\n"))
         #expect(r.stdout.contains("/map.yaml:50004:3  error  schema  data.k49999: expected string, got integer 49999\n"))
