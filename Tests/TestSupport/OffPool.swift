@@ -27,12 +27,6 @@ public func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T
     }
 }
 
-/// Waits without holding a pool thread: `Task.sleep`, named for the call sites that used
-/// `usleep`/`Thread.sleep`.
-public func pause(milliseconds: Int) async throws {
-    try await Task.sleep(for: .milliseconds(milliseconds))
-}
-
 /// What a finished child process wrote and how it ended.
 public struct ProcessOutput: Sendable {
     public var status: Int32

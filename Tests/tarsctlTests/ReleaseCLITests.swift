@@ -171,10 +171,10 @@ let slowChartFiles: [String: String] = [
             while Date() < deadline {
                 let h = try await s.run(["history", "slow", "-o", "json"])
                 if h.stdout.contains("pending-install") { waited = true; break }
-                try await pause(milliseconds: 100)
+                try await Task.sleep(for: .milliseconds(100))
             }
             #expect(waited)
-            try await pause(milliseconds: 300)
+            try await Task.sleep(for: .milliseconds(300))
             p.interrupt()
             await offPool { p.waitUntilExit() }
             let stderr = String(decoding: await stderrBytes, as: UTF8.self)
