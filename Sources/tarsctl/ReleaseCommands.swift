@@ -227,7 +227,7 @@ struct History: ParsableCommand {
             return h
         }, kube: kube).suffix(max)
         let items: [JSON] = history.map { r in
-            ["revision": .int(Int64(r.version)), "updated": .string(r.info?.lastDeployed.map(String.init(describing:)) ?? ""), "status": .string(r.status.rawValue),
+            ["revision": .int(Int64(r.version)), "updated": .string(ReleaseText.listDate(r.info?.lastDeployed)), "status": .string(r.status.rawValue),
              "chart": .string(ReleaseText.chartName(r)), "app_version": .string(r.chart?.appVersion ?? ""), "description": .string(r.info?.description ?? "")]
         }
         switch output {
@@ -294,7 +294,7 @@ struct List: ParsableCommand {
         }
         let items: [JSON] = releases.map { r in
             ["name": .string(r.name), "namespace": .string(r.namespace), "revision": .string(String(r.version)),
-             "updated": .string(r.info?.lastDeployed.map(String.init(describing:)) ?? ""), "status": .string(r.status.rawValue),
+             "updated": .string(ReleaseText.listDate(r.info?.lastDeployed)), "status": .string(r.status.rawValue),
              "chart": .string(ReleaseText.chartName(r)), "app_version": .string(r.chart?.appVersion ?? "")]
         }
         switch output {
@@ -302,7 +302,7 @@ struct List: ParsableCommand {
         case .yaml: print(ReleaseText.yaml(.array(items)), terminator: "")
         case .table:
             print(ReleaseText.table(["NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"], releases.map { r in
-                [r.name, r.namespace, String(r.version), ReleaseText.date(r.info?.lastDeployed), r.status.rawValue, ReleaseText.chartName(r), r.chart?.appVersion ?? ""]
+                [r.name, r.namespace, String(r.version), ReleaseText.listDate(r.info?.lastDeployed), r.status.rawValue, ReleaseText.chartName(r), r.chart?.appVersion ?? ""]
             }), terminator: "")
         }
     }

@@ -195,13 +195,16 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
 // MARK: output
 
 enum ReleaseText {
+    /// Helm's `status`/`history` date: Go's ANSIC layout in the offset the record was written in.
     static func date(_ t: GoTime?) -> String {
         guard let t, !t.isGoZero else { return "" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE MMM d HH:mm:ss yyyy"
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t.seconds))) + " UTC"
+        return t.ansic
+    }
+
+    /// `helm list`'s UPDATED: Go's `Time.String()`; "-" when unset.
+    static func listDate(_ t: GoTime?) -> String {
+        guard let t, !t.isGoZero else { return "-" }
+        return t.goString
     }
 
     static func chartName(_ r: Release) -> String {
