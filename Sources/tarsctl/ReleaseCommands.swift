@@ -61,6 +61,7 @@ struct Install: ParsableCommand {
             }, kube: kube)
         }
         printRelease(r, output: output, dryRun: dry)
+        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("printed") }
     }
 }
 

@@ -316,6 +316,12 @@ func traceLine(_ phase: String) {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let nowTicks = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     var started = nowTicks
+    if let t0 = ProcessInfo.processInfo.environment["TARSCTL_T0"].flatMap(Double.init) {
+        var rt = timespec()
+        clock_gettime(CLOCK_REALTIME, &rt)
+        stderrLine("trace: \(String(format: "%.1f", (Double(rt.tv_sec) * 1e9 + Double(rt.tv_nsec) - t0) / 1e6)) ms \(phase)")
+        return
+    }
     if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
        let close = stat.lastIndex(of: ")") {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
