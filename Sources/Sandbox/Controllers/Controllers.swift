@@ -30,6 +30,23 @@ extension Cluster {
         lockedReconcileServices()
     }
 
+    /// The controller timer's entry: a pass only while something can still change. Every
+    /// transition is caused by a write (which bumps the resourceVersion) or falls due within the
+    /// ready delay of the pass that first saw the object, so once nothing was written for longer
+    /// than the delay (plus two ticks) a pass would change nothing, and an idle sandbox stays idle
+    /// instead of scanning every object 20 times a second under the lock.
+    public func reconcileIfDue(now: Date = Date(), settings: ControllerSettings) {
+        let delay = Double(settings.readyDelay.components.seconds) + Double(settings.readyDelay.components.attoseconds) / 1e18
+        lock.lock()
+        if resourceVersion != reconciledVersion {
+            reconciledVersion = resourceVersion
+            lastChangeSeen = now
+        }
+        let due = gcPending || now.timeIntervalSince(lastChangeSeen) <= delay + 0.25
+        lock.unlock()
+        if due { reconcile(now: now, settings: settings) }
+    }
+
     func type(_ id: String) -> ResourceType? { types[id] }
 
     func items(_ id: String) -> [JSON] { Array((objects[id] ?? [:]).values) }
