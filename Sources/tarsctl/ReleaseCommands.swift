@@ -428,20 +428,32 @@ struct TestRelease: ParsableCommand {
     @OptionGroup var kube: KubeOptions
     @Option(help: "Time allowed for all tests, e.g. 90s, 5m.") var timeout: String = "5m"
     @Flag(name: .customLong("hide-notes"), help: "Do not print the release's NOTES.") var hideNotes = false
+    @Flag(help: "After the tests, print each test Pod's log (read before the delete policies remove the Pods).") var logs = false
+    @Option(help: "Select tests by name: name=NAME runs only NAME, !name=NAME skips it; repeat the flag or separate with commas.")
+    var filter: [String] = []
+
+    func validate() throws {
+        do { _ = try ReleaseTestFilter(parsing: filter) } catch let e as ReleaseActionError { throw ValidationError(e.description) }
+    }
 
     func run() throws {
         var options = ReleaseActionOptions()
         guard let t = parseDuration(timeout) else { throw ValidationError("--timeout \(timeout): not a duration; use e.g. 300s or 5m") }
         options.timeout = t
+        let test = ReleaseTestOptions(filter: try ReleaseTestFilter(parsing: filter), logs: logs)
         let (name, opts, hideNotes) = (self.name, options, self.hideNotes)
         let outcome = try runRelease({ client in
-            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts)
+            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts, test: test)
         }, kube: kube)
-        // Helm prints the status with the tests that ran (later ones after a failure did not).
-        writeOut(ReleaseText.status(outcome.release, showNotes: !hideNotes))
-        if let failure = outcome.failure {
-            stderrLine("Error: \(failure.description)")
-            throw ExitCode(failure.exitCode)
-        }
+        // Helm prints the status with the tests that ran (later ones after a failure did not),
+        // then, with --logs, a blank line and each test Pod's log.
+        var out = ReleaseText.status(outcome.release, showNotes: !hideNotes)
+        if logs { out += "\n" + outcome.logs.filter { $0.error == nil }.map(\.rendered).joined() }
+        writeOut(out)
+        if let failure = outcome.failure { stderrLine("Error: \(failure.description)") }
+        let unread = outcome.logs.compactMap(\.error)
+        for why in unread { stderrLine("Error: \(why)") }
+        if let failure = outcome.failure { throw ExitCode(failure.exitCode) }
+        if !unread.isEmpty { throw ExitCode(1) }
     }
 }
