@@ -15,6 +15,9 @@ struct ClusterOperations: Sendable {
     let namespace: String
     let options: ReleaseActionOptions
     let log: @Sendable (String) -> Void
+    /// Write objects with client-side apply (create, then three-way merge patches) instead of
+    /// server-side apply: revisions recorded `apply_method: csa`.
+    var clientSide = false
 
     // MARK: objects
 
@@ -139,13 +142,20 @@ struct ClusterOperations: Sendable {
     /// Server-side apply in `ApplyPlan.installWaves` (kinds in Helm's order, independent kinds
     /// together), in parallel inside a wave. The release's own objects are applied with force,
     /// so fields another manager (Helm) set move to tarsctl instead of failing on a conflict.
+    /// With `clientSide`, objects are created or patched instead (`applyClientSide`);
+    /// `originals` holds the previous revision's objects by identity, for the three-way patch.
     @discardableResult
-    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil) async throws -> [JSON] {
+    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil, originals: [String: JSON] = [:]) async throws -> [JSON] {
         var applied: [JSON] = []
         for wave in ApplyPlan.installWaves(objects) {
             try Task.checkCancellation()
             applied += try await forEach(wave) { o in
                 do {
+                    if clientSide {
+                        let r = try await applyClientSide(o, original: originals[ObjectKey(o).identity], dryRun: dryRun)
+                        if r.created && !dryRun { created?.add(o) }
+                        return r.object
+                    }
                     let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun)
                     if !dryRun { log("\(r.created ? "created" : "applied") \(Self.describe(o))") }
                     if r.created && !dryRun { created?.add(o) }
@@ -161,6 +171,38 @@ struct ClusterOperations: Sendable {
             }
         }
         return applied
+    }
+
+    /// Client-side apply of one object, as Helm does without `--server-side`: an absent object is
+    /// created (POST); an existing one gets a three-way JSON merge patch from `original` (the
+    /// previous revision's object), the object and the live one, or nothing when it already
+    /// matches. The field manager is `tarsctl` with operation Update (no Apply entry).
+    func applyClientSide(_ o: JSON, original: JSON?, dryRun: Bool) async throws -> (object: JSON, created: Bool) {
+        let key = ObjectKey(o)
+        let ns = key.namespace.isEmpty ? nil : key.namespace
+        var live = try await client.getIfExists(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name)
+        if live == nil {
+            do {
+                let made = try await client.create(o, fieldManager: Self.fieldManager, dryRun: dryRun)
+                if !dryRun { log("created \(Self.describe(o))") }
+                return (made, true)
+            } catch let e as KubeAPIError where e.isAlreadyExists {
+                // Created by someone else since it was read: patch it like any live object.
+                live = try await client.getIfExists(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name)
+            }
+        }
+        guard let live else {
+            throw ReleaseActionError(.failed, "\(Self.describe(o)) was reported to exist and then to be absent while it was being created; run the operation again")
+        }
+        let patch = ThreeWayMergePatch.make(original: original, modified: o, current: live)
+        if patch.objectValue?.isEmpty ?? true {
+            if !dryRun { log("unchanged \(Self.describe(o))") }
+            return (live, false)
+        }
+        let patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name, patch: patch, type: .merge,
+                                             fieldManager: Self.fieldManager, dryRun: dryRun)
+        if !dryRun { log("patched \(Self.describe(o))") }
+        return (patched, false)
     }
 
     /// Objects an apply created (not updated), for `--cleanup-on-fail`.

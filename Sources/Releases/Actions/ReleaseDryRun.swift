@@ -5,12 +5,13 @@ import KubeClient
 /// changing the cluster.
 public enum ClientDryRun {
     /// The release an install would record, rendered locally; the cluster is not contacted.
-    public static func install(name: String, namespace: String, chart: Chart, values: [String: Value], labels: [String: String] = [:]) throws -> Release {
+    public static func install(name: String, namespace: String, chart: Chart, values: [String: Value], labels: [String: String] = [:],
+                               applyMethod: String = "ssa") throws -> Release {
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
         let now = GoTime.now()
         return Release(name: name, namespace: namespace, version: 1,
                        info: ReleaseInfo(firstDeployed: now, lastDeployed: now, description: "Dry run complete", status: .pendingInstall, notes: rendered.notes),
-                       chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa", labels: labels)
+                       chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: applyMethod, labels: labels)
     }
 }
 

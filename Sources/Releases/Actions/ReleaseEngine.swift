@@ -28,8 +28,8 @@ public struct ReleaseEngine: Sendable {
         self.trace = trace
     }
 
-    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions) -> ClusterOperations {
-        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log)
+    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions, clientSide: Bool = false) -> ClusterOperations {
+        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log, clientSide: clientSide)
     }
 
     // MARK: reading
@@ -101,13 +101,15 @@ public struct ReleaseEngine: Sendable {
         let now = GoTime.now()
         var release = Release(name: name, namespace: namespace, version: revision,
                               info: ReleaseInfo(firstDeployed: now, lastDeployed: now, description: "Initial install underway", status: .pendingInstall, notes: rendered.notes),
-                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa", labels: options.labels)
+                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks,
+                              applyMethod: options.serverSide.method(following: nil), labels: options.labels)
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         trace?("objects prepared (discovery)")
         if options.dryRun {
+            let ops = self.ops(name, namespace, options, clientSide: release.applyMethod == "csa")
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
             release.info?.status = .pendingInstall
             release.info?.description = "Dry run complete"
@@ -175,9 +177,11 @@ public struct ReleaseEngine: Sendable {
         try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         let base = deployed ?? last
+        // As Helm: `auto` keeps the method of the newest revision.
+        let applyMethod = options.serverSide.method(following: last.applyMethod)
         // Nothing to do when the manifest, hooks and values are those of the deployed revision
         // and the live objects still match them (Helm's #7652: no empty revisions).
-        if !options.force, let deployed, deployed.manifest == rendered.manifest, deployed.config == rendered.config,
+        if !options.force, let deployed, deployed.manifest == rendered.manifest, deployed.config == rendered.config, deployed.applyMethod == applyMethod,
            deployed.hooks.map(\.manifest) == rendered.hooks.map(\.manifest), last.version == deployed.version {
             // Fast path: every field the manifest sets already has that value live. Objects that
             // differ (or hold fields the server normalises) get the exact dry-run comparison.
@@ -197,7 +201,7 @@ public struct ReleaseEngine: Sendable {
         var release = Release(name: name, namespace: namespace, version: revision,
                               info: ReleaseInfo(firstDeployed: history.first?.info?.firstDeployed ?? now, lastDeployed: now, description: "Preparing upgrade",
                                                 status: .pendingUpgrade, notes: rendered.notes),
-                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa",
+                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: applyMethod,
                               labels: options.labels.isEmpty ? base.labels : options.labels)
         if options.dryRun {
             release.info?.description = "Dry run complete"
@@ -286,7 +290,9 @@ public struct ReleaseEngine: Sendable {
         var release = Release(name: name, namespace: namespace, version: last.version + 1,
                               info: ReleaseInfo(firstDeployed: history.first?.info?.firstDeployed ?? now, lastDeployed: now, description: "Rollback to \(targetRevision)",
                                                 status: .pendingRollback, rollbackRevision: targetRevision, notes: target.info?.notes ?? ""),
-                              chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks, applyMethod: "ssa", labels: target.labels)
+                              chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks,
+                              // As Helm: `auto` uses the method of the revision rolled back to.
+                              applyMethod: options.serverSide.method(following: target.applyMethod), labels: target.labels)
         if options.dryRun { return release }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         release.storageVersion = try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
@@ -406,7 +412,7 @@ public struct ReleaseEngine: Sendable {
     /// `rollbackOnFailure`, the previous revision is restored or a failed install removed.
     func run(_ release: inout Release, earlier: [Release], previous: Release?, previousObjects: [JSON], desired: [JSON], crds: [JSON],
              pre: HookEvent, post: HookEvent, success: String, options: ReleaseActionOptions) async throws -> Release {
-        let ops = self.ops(release.name, release.namespace, options)
+        let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa")
         let deadline = ContinuousClock.now + options.timeout
         let created = ClusterOperations.CreatedObjects()
         var speculativeRecord: Task<(Release, JSON?), Never>?
@@ -420,7 +426,11 @@ public struct ReleaseEngine: Sendable {
             expected.info?.description = options.description ?? success
             let speculative = expected
             speculativeRecord = Task.detached { (speculative, try? ReleaseSecret.encode(speculative, write: .update)) }
-            try await ops.apply(desired, created: created)
+            // Client-side apply patches from the previous revision's objects (the first
+            // recorded wins: the deployed revision's, then a failed newer one's).
+            var originals: [String: JSON] = [:]
+            for o in previousObjects where originals[ObjectKey(o).identity] == nil { originals[ObjectKey(o).identity] = o }
+            try await ops.apply(desired, created: created, originals: originals)
             trace?("applied")
             let wanted = Set(desired.map { ObjectKey($0).identity })
             try await ops.delete(previousObjects.filter { !wanted.contains(ObjectKey($0).identity) }, reason: "pruned")
