@@ -196,6 +196,46 @@ import Testing
         await h.stop()
     }
 
+    /// Helm's UpgradeClientSideFieldManager: switching a client-side release to server-side
+    /// apply moves tarsctl's Update ownership to its Apply entry, so a field the new revision
+    /// drops is removed live (it would stay, still owned by the Update entry, otherwise).
+    @Test func switchingToServerSideMovesOwnershipSoDroppedFieldsGo() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("app", Self.configChart)
+        _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: Self.options(.clientSide))
+        _ = try await h.client.patch(apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "settings",
+                                     patch: ["data": ["theirs": "kept"]], fieldManager: "someone-else")
+        let up = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart,
+                                            values: ["a": .string("uno"), "withB": .bool(false)], options: Self.options(.serverSide))
+        #expect(up.release.applyMethod == "ssa")
+        let cm = try #require(try await h.get("v1", "ConfigMap", "settings", namespace: "default"))
+        #expect(cm["data"] == ["a": "uno", "theirs": "kept"])
+        #expect(Self.managers(cm).contains("tarsctl/Apply"))
+        #expect(!Self.managers(cm).contains("tarsctl/Update"))
+        #expect(Self.managers(cm).contains("someone-else/Update"))
+        #expect(h.logLines.all.contains("moved client-side field ownership of ConfigMap/settings in namespace default to server-side apply"))
+        await h.stop()
+    }
+
+    @Test func ownershipMigrationMergesUpdateEntriesIntoTheApplyEntry() throws {
+        let entries: [JSON] = [
+            ["manager": "tarsctl", "operation": "Update", "apiVersion": "v1", "time": "t1", "fieldsType": "FieldsV1",
+             "fieldsV1": ["f:data": ["f:a": [:], "f:b": [:]]]],
+            ["manager": "helm", "operation": "Update", "apiVersion": "v1", "time": "t0", "fieldsType": "FieldsV1",
+             "fieldsV1": ["f:metadata": ["f:labels": ["f:tier": [:]]]]],
+            ["manager": "tarsctl", "operation": "Update", "apiVersion": "v1", "time": "t1", "subresource": "status", "fieldsType": "FieldsV1",
+             "fieldsV1": ["f:status": [:]]],
+            ["manager": "other", "operation": "Update", "apiVersion": "v1", "time": "t2", "fieldsType": "FieldsV1", "fieldsV1": ["f:data": ["f:x": [:]]]],
+        ]
+        let out = try #require(ClusterOperations.migratedManagedFields(entries))
+        #expect(out.count == 3)
+        #expect(out[0]["subresource"] == "status")
+        #expect(out[1]["manager"] == "other")
+        #expect(out[2] == ["manager": "tarsctl", "operation": "Apply", "apiVersion": "v1", "time": "t1", "fieldsType": "FieldsV1",
+                           "fieldsV1": ["f:data": ["f:a": [:], "f:b": [:]], "f:metadata": ["f:labels": ["f:tier": [:]]]]])
+        #expect(ClusterOperations.migratedManagedFields([entries[3]]) == nil)
+    }
+
     /// A custom resource has no strategic merge patch (the sandbox answers 415 for one, as the
     /// API server does): client-side apply patches it with a JSON merge patch.
     @Test func customResourceGoesThroughMergePatch() async throws {

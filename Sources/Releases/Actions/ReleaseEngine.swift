@@ -28,8 +28,9 @@ public struct ReleaseEngine: Sendable {
         self.trace = trace
     }
 
-    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions, clientSide: Bool = false) -> ClusterOperations {
-        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log, clientSide: clientSide)
+    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions, clientSide: Bool = false, migrateOwnership: Bool = false) -> ClusterOperations {
+        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log, clientSide: clientSide,
+                          migrateClientSideOwnership: migrateOwnership)
     }
 
     // MARK: reading
@@ -412,7 +413,10 @@ public struct ReleaseEngine: Sendable {
     /// `rollbackOnFailure`, the previous revision is restored or a failed install removed.
     func run(_ release: inout Release, earlier: [Release], previous: Release?, previousObjects: [JSON], desired: [JSON], crds: [JSON],
              pre: HookEvent, post: HookEvent, success: String, options: ReleaseActionOptions) async throws -> Release {
-        let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa")
+        // Moving from client-side to server-side apply: the previous revision's client-side
+        // field ownership goes to the Apply entry first (Helm's UpgradeClientSideFieldManager).
+        let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa",
+                           migrateOwnership: release.applyMethod == "ssa" && previous.map { $0.applyMethod != "ssa" } ?? false)
         let deadline = ContinuousClock.now + options.timeout
         let created = ClusterOperations.CreatedObjects()
         var speculativeRecord: Task<(Release, JSON?), Never>?
