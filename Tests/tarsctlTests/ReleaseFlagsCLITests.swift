@@ -68,6 +68,12 @@ extension ReleaseCLITests {
         let switched = try s.run(["upgrade", "s1", slow, "--server-side=true", "--set", "neverReady=again", "--no-wait", "-n", "s1", "-o", "json"])
         #expect(switched.status == 0, "\(switched.stderr)")
         #expect(switched.stdout.contains("\"apply_method\":\"ssa\""), "\(switched.stdout)")
+        // A server dry run with client-side apply patches with dryRun=All and records nothing.
+        let dryPatch = try s.run(["upgrade", "s1", slow, "--server-side=false", "--dry-run=server", "--set", "neverReady=dry", "-n", "s1", "-o", "json"])
+        #expect(dryPatch.status == 0, "\(dryPatch.stderr)")
+        #expect(dryPatch.stdout.contains("\"apply_method\":\"csa\""), "\(dryPatch.stdout)")
+        let s1History = try s.run(["history", "s1", "-n", "s1", "-o", "json"])
+        #expect(s1History.stdout.contains("\"revision\":3") && !s1History.stdout.contains("\"revision\":4"), "\(s1History.stdout)")
         let badMethod = try s.run(["upgrade", "s1", slow, "--server-side=sometimes", "-n", "s1"])
         #expect(badMethod.status == 2)
         #expect(badMethod.stderr.contains("--server-side sometimes: use true, false or auto"), "\(badMethod.stderr)")

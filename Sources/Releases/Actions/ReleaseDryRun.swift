@@ -20,7 +20,8 @@ extension ReleaseEngine {
     /// defaults every object (admission included) and persists nothing.
     public func serverDryRun(_ release: Release, options: ReleaseActionOptions) async throws {
         try await explained("dry-run", release.name) {
-            let ops = self.ops(release.name, release.namespace, options)
+            // The release's apply method: client-side dry runs create or patch with dryRun=All.
+            let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa")
             let desired = try await ops.prepare(ManifestObjects.parse(release.manifest), markOwnership: true)
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
         }
