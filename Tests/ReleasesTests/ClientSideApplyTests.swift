@@ -196,6 +196,47 @@ import Testing
         await h.stop()
     }
 
+    /// The adoption rules do not depend on the method: an unowned object is refused before
+    /// anything changes; with take-ownership it is patched (its other fields kept) and marked.
+    @Test func clientSideKeepsTheAdoptionRules() async throws {
+        let h = try await ActionsHarness.start()
+        _ = try await h.client.create(["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "settings", "namespace": "default"],
+                                       "data": ["a": "old", "extra": "mine"]], fieldManager: "someone-else")
+        let chart = try h.chart("app", Self.configChart)
+        let refused = await #expect(throws: ReleaseActionError.self) {
+            _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: Self.options(.clientSide))
+        }
+        #expect(refused?.description.contains("ConfigMap/settings in namespace default exists and is not managed by any release") == true)
+        #expect(try await h.get("apps/v1", "Deployment", "web", namespace: "default") == nil)
+        #expect(try await h.engine.history(name: "app", namespace: "default").isEmpty)
+        var adopt = Self.options(.clientSide)
+        adopt.takeOwnership = true
+        let r = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: adopt)
+        #expect(r.applyMethod == "csa")
+        let cm = try #require(try await h.get("v1", "ConfigMap", "settings", namespace: "default"))
+        #expect(cm["data"] == ["a": "one", "b": "two", "extra": "mine"])
+        #expect(cm[path: ["metadata", "annotations", "meta.helm.sh/release-name"]] == "app")
+        #expect(cm[path: ["metadata", "labels", "app.kubernetes.io/managed-by"]] == "Helm")
+        await h.stop()
+    }
+
+    /// `diff upgrade` and the no-change check use the method the upgrade would: for a
+    /// client-side release the dry-run patch shows a field the chart dropped going away.
+    @Test func diffAndNoChangeFollowTheClientSideMethod() async throws {
+        let h = try await ActionsHarness.start()
+        let chart = try h.chart("app", Self.configChart)
+        _ = try await h.engine.install(name: "app", namespace: "default", chart: chart, values: [:], options: Self.options(.clientSide))
+        let diff = try await h.engine.diffUpgrade(name: "app", namespace: "default", chart: chart, values: ["withB": .bool(false)],
+                                                  options: Self.options(.auto), diffOptions: DiffOptions(desiredLabel: "upgrade"))
+        let text = diff.render()
+        #expect(text.contains("-  b: two"), "\(text)")
+        #expect(!text.contains("Deployment"), "\(text)")
+        let same = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart, values: [:], options: Self.options(.auto))
+        #expect(same.unchanged)
+        #expect(same.release.version == 1)
+        await h.stop()
+    }
+
     /// Helm's UpgradeClientSideFieldManager: switching a client-side release to server-side
     /// apply moves tarsctl's Update ownership to its Apply entry, so a field the new revision
     /// drops is removed live (it would stay, still owned by the Update entry, otherwise).

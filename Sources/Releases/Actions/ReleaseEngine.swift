@@ -191,7 +191,9 @@ public struct ReleaseEngine: Sendable {
             for l in live { liveByID[ObjectKey(l).identity] = l }
             let differing = desired.filter { d in liveByID[ObjectKey(d).identity].map { !Self.contains($0, d) } ?? true }
             let diff = differing.isEmpty ? ManifestDiff.diff(live: [], desired: [], options: DiffOptions(desiredLabel: ""))
-                : try await self.diff(ops: ops, previousManifest: "", desired: differing, options: DiffOptions(desiredLabel: "revision \(revision)"))
+                // The deployed manifest is this one, so its objects are the client-side originals.
+                : try await self.diff(ops: self.ops(name, namespace, options, clientSide: applyMethod == "csa"), previousManifest: "",
+                                      desired: differing, options: DiffOptions(desiredLabel: "revision \(revision)"), originals: differing)
             if diff.isEmpty {
                 log("no changes: release \"\(name)\" is already at this state (revision \(deployed.version)); no revision recorded (use --force to record one)")
                 return UpgradeOutcome(release: deployed, unchanged: true)
@@ -239,19 +241,28 @@ public struct ReleaseEngine: Sendable {
         let history = try await records(name: name, namespace: namespace)
         let base = history.last { $0.status == .deployed } ?? history.last
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: (history.last?.version ?? 0) + 1, isUpgrade: base != nil)
-        let ops = self.ops(name, namespace, options)
+        // The method the upgrade would use, so the dry run shows what it would do.
+        let ops = self.ops(name, namespace, options, clientSide: options.serverSide.method(following: history.last?.applyMethod) == "csa")
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         return try await diff(ops: ops, previousManifest: base?.manifest ?? "", desired: desired, options: diffOptions)
     }
 
-    func diff(ops: ClusterOperations, previousManifest: String, desired: [JSON], options: DiffOptions) async throws -> ReleaseDiff {
+    /// `originals`: objects the previous revision set, besides those of `previousManifest` (for
+    /// the client-side three-way patch).
+    func diff(ops: ClusterOperations, previousManifest: String, desired: [JSON], options: DiffOptions, originals extra: [JSON] = []) async throws -> ReleaseDiff {
         let previous = try await ops.prepareRecorded((try? ManifestObjects.parse(previousManifest)) ?? [])
         let wanted = Set(desired.map { ObjectKey($0).identity })
         let removed = previous.filter { !wanted.contains(ObjectKey($0).identity) }
         let live = try await ops.live(desired + removed)
+        var originals: [String: JSON] = [:]
+        for o in previous + extra { originals[ObjectKey(o).identity] = o }
+        let originalObjects = originals
         let dry: [JSON] = try await ops.forEach(desired) { o in
             // The server's view of the object after the apply: defaults filled in like the live one.
-            (try? await client.apply(o, fieldManager: ClusterOperations.fieldManager, force: true, dryRun: true)) ?? o
+            if ops.clientSide {
+                return (try? await ops.applyClientSide(o, original: originalObjects[ObjectKey(o).identity], dryRun: true).object) ?? o
+            }
+            return (try? await client.apply(o, fieldManager: ClusterOperations.fieldManager, force: true, dryRun: true)) ?? o
         }
         return ManifestDiff.diff(live: live, desired: dry, options: options)
     }
