@@ -40,6 +40,28 @@ import Testing
         #expect(ThreeWayMergePatch.make(original: nil, modified: ["spec": ["replicas": 1]], current: ["spec": ["replicas": .double(1), "paused": false]]) == [:])
     }
 
+    @Test func strategicPatchMergesKeyedListsItemByItem() {
+        let original: JSON = ["spec": ["containers": [["name": "a", "image": "x:1", "args": ["-v"]], ["name": "old", "image": "y"]]],
+                              "metadata": ["finalizers": ["f1", "f2"]]]
+        let modified: JSON = ["spec": ["containers": [["name": "a", "image": "x:2"], ["name": "new", "image": "z"]]],
+                              "metadata": ["finalizers": ["f1", "f3"]]]
+        let current: JSON = ["spec": ["containers": [["name": "a", "image": "x:1", "args": ["-v"], "imagePullPolicy": "IfNotPresent"],
+                                                     ["name": "old", "image": "y"], ["name": "injected", "image": "proxy"]]],
+                             "metadata": ["finalizers": ["f1", "f2", "theirs"]]]
+        let patch = ThreeWayMergePatch.make(original: original, modified: modified, current: current, strategic: true)
+        #expect(patch == ["spec": ["containers": [["name": "old", "$patch": "delete"], ["name": "a", "image": "x:2", "args": .null],
+                                                  ["name": "new", "image": "z"]]],
+                          "metadata": ["finalizers": ["f3"], "$deleteFromPrimitiveList/finalizers": ["f2"]]])
+        // Unchanged: nothing (the injected container and the default stay untouched).
+        #expect(ThreeWayMergePatch.make(original: original, modified: original, current: current, strategic: true) == [:])
+        // Lists without a merge key are replaced whole, as in a JSON merge patch.
+        #expect(ThreeWayMergePatch.make(original: ["spec": ["args": ["a"]]], modified: ["spec": ["args": ["b"]]], current: ["spec": ["args": ["a"]]],
+                                        strategic: true) == ["spec": ["args": ["b"]]])
+        #expect(ThreeWayMergePatch.isBuiltIn(apiVersion: "v1") && ThreeWayMergePatch.isBuiltIn(apiVersion: "apps/v1")
+            && ThreeWayMergePatch.isBuiltIn(apiVersion: "networking.k8s.io/v1"))
+        #expect(!ThreeWayMergePatch.isBuiltIn(apiVersion: "example.com/v1") && !ThreeWayMergePatch.isBuiltIn(apiVersion: "gateway.networking.k8s.io/v1"))
+    }
+
     // MARK: against the sandbox
 
     static let configChart: [String: String] = [
@@ -125,6 +147,11 @@ import Testing
                                      patch: ["data": ["theirs": "kept"], "metadata": ["labels": ["injected": "yes"]]], fieldManager: "someone-else")
         _ = try await h.client.patch(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "web",
                                      patch: ["metadata": ["annotations": ["note": "by hand"]]], fieldManager: "someone-else")
+        // ...and a sidecar container and an env var on the chart's container (a strategic merge).
+        _ = try await h.client.patch(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "web",
+                                     patch: ["spec": ["template": ["spec": ["containers": [["name": "sidecar", "image": "envoy"],
+                                                                                           ["name": "web", "env": [["name": "FROM", "value": "elsewhere"]]]]]]]],
+                                     type: .strategicMerge, fieldManager: "someone-else")
 
         // auto follows the install's csa; b and the container's args leave the chart, a and replicas change.
         let up = try await h.engine.upgrade(name: "app", namespace: "default", chart: chart,
@@ -137,9 +164,13 @@ import Testing
         #expect(!Self.managers(cm).contains("tarsctl/Apply"))
         let web = try #require(try await h.get("apps/v1", "Deployment", "web", namespace: "default"))
         #expect(web[path: ["spec", "replicas"]] == .int(3))
-        let container = try #require(web[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first)
+        // Built-in kind: a strategic merge patch, so the containers list merges by name.
+        let containers = web[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
+        #expect(containers.compactMap { $0["name"]?.stringValue }.sorted() == ["sidecar", "web"])
+        let container = try #require(containers.first { $0["name"] == "web" })
         #expect(container["args"] == nil)
         #expect(container["image"] == "nginx")
+        #expect(container["env"] == [["name": "FROM", "value": "elsewhere"]])
         #expect(web[path: ["metadata", "annotations", "note"]] == "by hand")
         #expect(h.logLines.all.contains("patched ConfigMap/settings in namespace default"))
 

@@ -180,7 +180,7 @@ struct ClusterOperations: Sendable {
     }
 
     /// Client-side apply of one object, as Helm does without `--server-side`: an absent object is
-    /// created (POST); an existing one gets a three-way JSON merge patch from `original` (the
+    /// created (POST); an existing one gets a three-way (strategic) merge patch from `original` (the
     /// previous revision's object), the object and the live one, or nothing when it already
     /// matches. The field manager is `tarsctl` with operation Update (no Apply entry).
     func applyClientSide(_ o: JSON, original: JSON?, dryRun: Bool) async throws -> (object: JSON, created: Bool) {
@@ -200,13 +200,23 @@ struct ClusterOperations: Sendable {
         guard let live else {
             throw ReleaseActionError(.failed, "\(Self.describe(o)) was reported to exist and then to be absent while it was being created; run the operation again")
         }
-        let patch = ThreeWayMergePatch.make(original: original, modified: o, current: live)
+        // As Helm: a strategic merge patch for built-in kinds, a JSON merge patch for the rest
+        // (and when the server refuses the strategic one: the kind is not built in after all).
+        let strategic = ThreeWayMergePatch.isBuiltIn(apiVersion: key.apiVersion)
+        let patch = ThreeWayMergePatch.make(original: original, modified: o, current: live, strategic: strategic)
         if patch.objectValue?.isEmpty ?? true {
             if !dryRun { log("unchanged \(Self.describe(o))") }
             return (live, false)
         }
-        let patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name, patch: patch, type: .merge,
+        let patched: JSON
+        do {
+            patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name, patch: patch,
+                                             type: strategic ? .strategicMerge : .merge, fieldManager: Self.fieldManager, dryRun: dryRun)
+        } catch let e as KubeAPIError where strategic && e.code == 415 {
+            patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name,
+                                             patch: ThreeWayMergePatch.make(original: original, modified: o, current: live), type: .merge,
                                              fieldManager: Self.fieldManager, dryRun: dryRun)
+        }
         if !dryRun { log("patched \(Self.describe(o))") }
         return (patched, false)
     }
