@@ -54,7 +54,8 @@ struct Install: ParsableCommand {
         let r: Release
         if mode == .client {
             // Helm's client dry run: rendered here, the cluster is never contacted.
-            r = try ClientDryRun.install(name: name, namespace: try kube.client().defaultNamespace, chart: chart, values: values, labels: opts.labels)
+            r = try ClientDryRun.install(name: name, namespace: try kube.client().defaultNamespace, chart: chart, values: values, labels: opts.labels,
+                                      applyMethod: opts.serverSide.method(following: nil))
         } else {
             r = try runRelease({ client in
                 try await engine(client).install(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts)

@@ -40,7 +40,7 @@ struct ActionFlags: ParsableArguments {
     var historyMax: Int?
     @Option(name: .customLong("dry-run-mode"), help: ArgumentHelp("client: render only; server: also a server-side dry-run apply; none; also written --dry-run[=MODE] (bare: client).", valueName: "mode"))
     var dryRunModeText: String?
-    @Option(name: .customLong("server-side"), help: ArgumentHelp("Apply server-side: true, auto (both server-side apply, the only method) or false (refused).", valueName: "bool"))
+    @Option(name: .customLong("server-side"), help: ArgumentHelp("true: server-side apply; false: client-side apply (create, then three-way merge patches); auto: install server-side, upgrade as the newest revision, rollback as the target revision.", valueName: "bool"))
     var serverSide: String = "auto"
     @Flag(name: .customLong("force-conflicts"), help: "Take over fields other field managers own (tarsctl always applies with force).") var forceConflicts = false
     @Flag(help: "Record a new revision even when nothing changed.") var force = false
@@ -60,12 +60,10 @@ struct ActionFlags: ParsableArguments {
         // hookOnly: hooks still run to completion, the release's objects are not waited for.
         o.wait = !noWait && mode != .hookOnly
         _ = try DryRunMode(flag: dryRunModeText)
-        switch serverSide {
-        case "true", "auto": break
-        case "false":
-            throw ValidationError("--server-side=false: client-side apply is not supported; tarsctl applies every object with server-side apply (use --server-side=true or auto)")
-        default: throw ValidationError("--server-side \(serverSide): use true, false or auto")
+        guard let method = ApplyMethodChoice(rawValue: serverSide) else {
+            throw ValidationError("--server-side \(serverSide): use true, false or auto")
         }
+        o.serverSide = method
         guard let t = parseDuration(timeout) else {
             throw ValidationError("--timeout \(timeout): not a duration; use Go's form, e.g. 300s, 5m, 1m30s")
         }
