@@ -140,9 +140,35 @@ extension Cluster {
          "uid": owner[path: ["metadata", "uid"]] ?? "", "controller": true, "blockOwnerDeletion": true]
     }
 
-    static func isOwned(_ object: JSON, by owner: JSON) -> Bool {
-        guard let uid = owner[path: ["metadata", "uid"]] else { return false }
-        return (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"] == uid }
+    /// The objects of `typeID` by the uid of each owner they name (an object with two owners is
+    /// under both), for one reconcile pass: a controller then finds what it owns without scanning
+    /// every object of the type again for each owner.
+    func ownedIndex(_ typeID: String) -> [JSON: [JSON]] {
+        var index: [JSON: [JSON]] = [:]
+        for object in items(typeID) {
+            for ref in object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [] {
+                if let uid = ref["uid"] { index[uid, default: []].append(object) }
+            }
+        }
+        return index
+    }
+
+    /// What `owner` owns in `index`, in its namespace: those whose ownerReferences name its uid.
+    static func owned(by owner: JSON, in index: [JSON: [JSON]]) -> [JSON] {
+        guard let uid = owner[path: ["metadata", "uid"]] else { return [] }
+        return (index[uid] ?? []).filter { $0.namespace == owner.namespace }
+    }
+
+    /// `templateHash` of a Deployment's pod template, computed again only when the Deployment
+    /// changed (its resourceVersion): every reconcile pass needs it for every Deployment.
+    func lockedTemplateHash(_ deploy: JSON) -> String {
+        let key = deploy[path: ["metadata", "uid"]]?.stringValue ?? ""
+        let version = deploy[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        if let cached = templateHashes[key], cached.version == version { return cached.hash }
+        let hash = Cluster.templateHash(deploy[path: ["spec", "template"]])
+        if templateHashes.count > 50_000 { templateHashes.removeAll() }
+        templateHashes[key] = (version, hash)
+        return hash
     }
 
     /// A short stable hash of a pod template, like the pod-template-hash label.
