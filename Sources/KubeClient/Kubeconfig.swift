@@ -98,7 +98,7 @@ public struct Kubeconfig: Sendable, Equatable {
 
     public static func parse(_ text: String, file: String) throws(LoadError) -> Kubeconfig {
         let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        do { root = try Yams.compose(yaml: text, .basic, .default, .utf8).flatMap(plainValue) } catch {
             let mark = (error as? YamlError).map { "\($0)" } ?? "\(error)"
             throw LoadError(description: "\(file): not valid YAML: \(mark); fix the kubeconfig file")
         }
@@ -173,6 +173,45 @@ public struct Kubeconfig: Sendable, Equatable {
         }
         if let cur = top["current-context"] as? String, !cur.isEmpty { cfg.currentContext = cur }
         return cfg
+    }
+
+    /// A composed YAML node as the dictionaries, arrays, strings and booleans the fields above
+    /// read: plain `true`/`false` (and YAML 1.1's yes/no/on/off) are booleans, `~`/`null`/empty
+    /// are nil, every other scalar stays text (numbers included, so `name: 123` is the name
+    /// "123"); `<<` merge keys fill in missing keys. Yams' own tag resolution would compile its
+    /// regular expressions (ICU) on every start, a few milliseconds for one small file.
+    static func plainValue(_ node: Yams.Node) -> Any? {
+        switch node {
+        case .scalar(let s):
+            guard s.style == .plain || s.style == .any, s.tag.rawValue != Tag.Name.str.rawValue else { return s.string }
+            switch s.string {
+            case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+            case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+            case "", "~", "null", "Null", "NULL": return nil
+            default: return s.string
+            }
+        case .sequence(let items):
+            return items.map { plainValue($0) ?? NSNull() }
+        case .mapping(let m):
+            var out: [String: Any] = [:]
+            var inherited: [[String: Any]] = []
+            for (k, v) in m {
+                guard case .scalar(let key) = k else { continue }
+                if key.string == "<<", key.style == .plain || key.style == .any {
+                    switch plainValue(v) {
+                    case let one as [String: Any]: inherited.append(one)
+                    case let many as [Any]: inherited += many.compactMap { $0 as? [String: Any] }
+                    default: break
+                    }
+                    continue
+                }
+                if let value = plainValue(v) { out[key.string] = value }
+            }
+            for base in inherited { for (k, v) in base where out[k] == nil { out[k] = v } }
+            return out
+        case .alias:
+            return nil
+        }
     }
 
     // MARK: resolving a context

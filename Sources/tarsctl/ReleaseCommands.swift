@@ -54,13 +54,15 @@ struct Install: ParsableCommand {
         let r: Release
         if mode == .client {
             // Helm's client dry run: rendered here, the cluster is never contacted.
-            r = try ClientDryRun.install(name: name, namespace: try kube.client().defaultNamespace, chart: chart, values: values, labels: opts.labels)
+            r = try ClientDryRun.install(name: name, namespace: try kube.client().defaultNamespace, chart: chart, values: values, labels: opts.labels,
+                                      applyMethod: opts.serverSide.method(following: nil))
         } else {
             r = try runRelease({ client in
                 try await engine(client).install(name: name, namespace: client.defaultNamespace, chart: chart, values: values, options: opts)
             }, kube: kube)
         }
         printRelease(r, output: output, dryRun: dry)
+        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("printed") }
     }
 }
 
@@ -227,7 +229,7 @@ struct History: ParsableCommand {
             return h
         }, kube: kube).suffix(max)
         let items: [JSON] = history.map { r in
-            ["revision": .int(Int64(r.version)), "updated": .string(r.info?.lastDeployed.map(String.init(describing:)) ?? ""), "status": .string(r.status.rawValue),
+            ["revision": .int(Int64(r.version)), "updated": .string(ReleaseText.listDate(r.info?.lastDeployed)), "status": .string(r.status.rawValue),
              "chart": .string(ReleaseText.chartName(r)), "app_version": .string(r.chart?.appVersion ?? ""), "description": .string(r.info?.description ?? "")]
         }
         switch output {
@@ -294,7 +296,7 @@ struct List: ParsableCommand {
         }
         let items: [JSON] = releases.map { r in
             ["name": .string(r.name), "namespace": .string(r.namespace), "revision": .string(String(r.version)),
-             "updated": .string(r.info?.lastDeployed.map(String.init(describing:)) ?? ""), "status": .string(r.status.rawValue),
+             "updated": .string(ReleaseText.listDate(r.info?.lastDeployed)), "status": .string(r.status.rawValue),
              "chart": .string(ReleaseText.chartName(r)), "app_version": .string(r.chart?.appVersion ?? "")]
         }
         switch output {
@@ -302,7 +304,7 @@ struct List: ParsableCommand {
         case .yaml: print(ReleaseText.yaml(.array(items)), terminator: "")
         case .table:
             print(ReleaseText.table(["NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"], releases.map { r in
-                [r.name, r.namespace, String(r.version), ReleaseText.date(r.info?.lastDeployed), r.status.rawValue, ReleaseText.chartName(r), r.chart?.appVersion ?? ""]
+                [r.name, r.namespace, String(r.version), ReleaseText.listDate(r.info?.lastDeployed), r.status.rawValue, ReleaseText.chartName(r), r.chart?.appVersion ?? ""]
             }), terminator: "")
         }
     }
@@ -427,20 +429,32 @@ struct TestRelease: ParsableCommand {
     @OptionGroup var kube: KubeOptions
     @Option(help: "Time allowed for all tests, e.g. 90s, 5m.") var timeout: String = "5m"
     @Flag(name: .customLong("hide-notes"), help: "Do not print the release's NOTES.") var hideNotes = false
+    @Flag(help: "After the tests, print each test Pod's log (read before the delete policies remove the Pods).") var logs = false
+    @Option(help: "Select tests by name: name=NAME runs only NAME, !name=NAME skips it; repeat the flag or separate with commas.")
+    var filter: [String] = []
+
+    func validate() throws {
+        do { _ = try ReleaseTestFilter(parsing: filter) } catch let e as ReleaseActionError { throw ValidationError(e.description) }
+    }
 
     func run() throws {
         var options = ReleaseActionOptions()
         guard let t = parseDuration(timeout) else { throw ValidationError("--timeout \(timeout): not a duration; use e.g. 300s or 5m") }
         options.timeout = t
+        let test = ReleaseTestOptions(filter: try ReleaseTestFilter(parsing: filter), logs: logs)
         let (name, opts, hideNotes) = (self.name, options, self.hideNotes)
         let outcome = try runRelease({ client in
-            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts)
+            try await engine(client).test(name: name, namespace: client.defaultNamespace, options: opts, test: test)
         }, kube: kube)
-        // Helm prints the status with the tests that ran (later ones after a failure did not).
-        writeOut(ReleaseText.status(outcome.release, showNotes: !hideNotes))
-        if let failure = outcome.failure {
-            stderrLine("Error: \(failure.description)")
-            throw ExitCode(failure.exitCode)
-        }
+        // Helm prints the status with the tests that ran (later ones after a failure did not),
+        // then, with --logs, a blank line and each test Pod's log.
+        var out = ReleaseText.status(outcome.release, showNotes: !hideNotes)
+        if logs { out += "\n" + outcome.logs.filter { $0.error == nil }.map(\.rendered).joined() }
+        writeOut(out)
+        if let failure = outcome.failure { stderrLine("Error: \(failure.description)") }
+        let unread = outcome.logs.compactMap(\.error)
+        for why in unread { stderrLine("Error: \(why)") }
+        if let failure = outcome.failure { throw ExitCode(failure.exitCode) }
+        if !unread.isEmpty { throw ExitCode(1) }
     }
 }

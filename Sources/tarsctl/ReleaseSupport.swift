@@ -40,7 +40,7 @@ struct ActionFlags: ParsableArguments {
     var historyMax: Int?
     @Option(name: .customLong("dry-run-mode"), help: ArgumentHelp("client: render only; server: also a server-side dry-run apply; none; also written --dry-run[=MODE] (bare: client).", valueName: "mode"))
     var dryRunModeText: String?
-    @Option(name: .customLong("server-side"), help: ArgumentHelp("Apply server-side: true, auto (both server-side apply, the only method) or false (refused).", valueName: "bool"))
+    @Option(name: .customLong("server-side"), help: ArgumentHelp("true: server-side apply; false: client-side apply (create, then three-way merge patches); auto: install server-side, upgrade as the newest revision, rollback as the target revision.", valueName: "bool"))
     var serverSide: String = "auto"
     @Flag(name: .customLong("force-conflicts"), help: "Take over fields other field managers own (tarsctl always applies with force).") var forceConflicts = false
     @Flag(help: "Record a new revision even when nothing changed.") var force = false
@@ -60,12 +60,10 @@ struct ActionFlags: ParsableArguments {
         // hookOnly: hooks still run to completion, the release's objects are not waited for.
         o.wait = !noWait && mode != .hookOnly
         _ = try DryRunMode(flag: dryRunModeText)
-        switch serverSide {
-        case "true", "auto": break
-        case "false":
-            throw ValidationError("--server-side=false: client-side apply is not supported; tarsctl applies every object with server-side apply (use --server-side=true or auto)")
-        default: throw ValidationError("--server-side \(serverSide): use true, false or auto")
+        guard let method = ApplyMethodChoice(rawValue: serverSide) else {
+            throw ValidationError("--server-side \(serverSide): use true, false or auto")
         }
+        o.serverSide = method
         guard let t = parseDuration(timeout) else {
             throw ValidationError("--timeout \(timeout): not a duration; use Go's form, e.g. 300s, 5m, 1m30s")
         }
@@ -195,13 +193,16 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
 // MARK: output
 
 enum ReleaseText {
+    /// Helm's `status`/`history` date: Go's ANSIC layout in the offset the record was written in.
     static func date(_ t: GoTime?) -> String {
         guard let t, !t.isGoZero else { return "" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE MMM d HH:mm:ss yyyy"
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t.seconds))) + " UTC"
+        return t.ansic
+    }
+
+    /// `helm list`'s UPDATED: Go's `Time.String()`; "-" when unset.
+    static func listDate(_ t: GoTime?) -> String {
+        guard let t, !t.isGoZero else { return "-" }
+        return t.goString
     }
 
     static func chartName(_ r: Release) -> String {
@@ -313,6 +314,12 @@ func traceLine(_ phase: String) {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let nowTicks = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     var started = nowTicks
+    if let t0 = ProcessInfo.processInfo.environment["TARSCTL_T0"].flatMap(Double.init) {
+        var rt = timespec()
+        clock_gettime(CLOCK_REALTIME, &rt)
+        stderrLine("trace: \(String(format: "%.1f", (Double(rt.tv_sec) * 1e9 + Double(rt.tv_nsec) - t0) / 1e6)) ms \(phase)")
+        return
+    }
     if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
        let close = stat.lastIndex(of: ")") {
         let fields = stat[stat.index(after: close)...].split(separator: " ")

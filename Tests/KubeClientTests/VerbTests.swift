@@ -273,3 +273,23 @@ import Sandbox
     let html = KubeAPIError.decode(status: 502, body: Array("<html>Bad Gateway</html>".utf8))
     #expect(html.code == 502 && html.message == "the server answered HTTP 502: <html>Bad Gateway</html>")
 }
+
+/// `podLog` against the sandbox's `pods/log` (the `sandbox.tarsctl.dev/log` annotation).
+@Suite struct PodLogClientTests {
+    @Test func readsTheLogAndReportsAMissingPod() async throws {
+        try await withTokenClient { client, _, _ in
+            let pod: JSON = ["apiVersion": "v1", "kind": "Pod",
+                             "metadata": ["name": "logger", "annotations": ["sandbox.tarsctl.dev/log": "hello\nworld\n"]],
+                             "spec": ["containers": [["name": "main", "image": "busybox"]]]]
+            _ = try await client.create(pod)
+            #expect(try await client.podLog(name: "logger") == "hello\nworld\n")
+            #expect(try await client.podLog(namespace: "default", name: "logger", container: "main") == "hello\nworld\n")
+            let wrong = await #expect(throws: KubeAPIError.self) { try await client.podLog(name: "logger", container: "side") }
+            #expect(wrong?.code == 400)
+            #expect(wrong?.description == "Error from server (BadRequest): container side is not valid for pod logger")
+            let missing = await #expect(throws: KubeAPIError.self) { try await client.podLog(name: "ghost") }
+            #expect(missing?.isNotFound == true)
+            #expect(missing?.description == "Error from server (NotFound): pods \"ghost\" not found")
+        }
+    }
+}

@@ -15,6 +15,19 @@ import Testing
         #expect(t.description == text)
     }
 
+    /// Expected texts printed by Go 1.x's `Format(time.ANSIC)` and `String()` for the same inputs.
+    @Test(arguments: [
+        ("2026-11-03T09:05:07Z", "Tue Nov  3 09:05:07 2026", "2026-11-03 09:05:07 +0000 UTC"),
+        ("2024-03-05T14:07:09.120+02:00", "Tue Mar  5 14:07:09 2024", "2024-03-05 14:07:09.12 +0200 +0200"),
+        ("1999-12-31T23:59:59.000000001-05:30", "Fri Dec 31 23:59:59 1999", "1999-12-31 23:59:59.000000001 -0530 -0530"),
+        ("2026-11-23T16:31:53Z", "Mon Nov 23 16:31:53 2026", "2026-11-23 16:31:53 +0000 UTC"),
+    ])
+    func printsAsGoFormatsANSICAndString(text: String, ansic: String, goString: String) throws {
+        let t = try #require(GoTime(rfc3339: text))
+        #expect(t.ansic == ansic)
+        #expect(t.goString == goString)
+    }
+
     @Test func instantIsIndependentOfTheOffsetItIsShownIn() throws {
         let a = try #require(GoTime(rfc3339: "2024-03-05T14:07:09+02:00"))
         let b = try #require(GoTime(rfc3339: "2024-03-05T12:07:09Z"))

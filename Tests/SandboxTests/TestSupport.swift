@@ -20,6 +20,7 @@ struct TestAPI {
         let request = APIRequest(method: method, uri: uri, contentType: contentType, accept: accept, body: body.map(JSONWriter.bytes) ?? [])
         switch router.handle(request) {
         case .json(let status, let json, let type, _): return Answer(status: status, body: json, contentType: type)
+        case .raw(let status, let bytes, let type): return Answer(status: status, body: .string(String(decoding: bytes, as: UTF8.self)), contentType: type)
         case .watch: return Answer(status: -1, body: .null, contentType: "watch")
         }
     }

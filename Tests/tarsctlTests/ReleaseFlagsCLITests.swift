@@ -54,15 +54,33 @@ extension ReleaseCLITests {
             #expect(badDry.status == 2)
             #expect(badDry.stderr.contains("invalid value \"maybe\" for --dry-run: use client, server or none"))
 
-            // Server-side apply is the only method.
-            let clientSide = try await s.run(["install", "s1", slow, "--server-side=false"])
-            #expect(clientSide.status == 2)
-            #expect(clientSide.stderr.contains("client-side apply is not supported"))
+            // --server-side=false: client-side apply, recorded as "csa"; upgrades follow it (auto)
+            // until told otherwise.
+            let clientSide = try await s.run(["install", "s1", slow, "--server-side=false", "--no-wait", "-n", "s1", "--create-namespace", "-o", "json"])
+            #expect(clientSide.status == 0, "\(clientSide.stderr)")
+            #expect(clientSide.stdout.contains("\"apply_method\":\"csa\""), "\(clientSide.stdout)")
+            #expect(clientSide.stderr.contains("created Deployment/slow in namespace s1"), "\(clientSide.stderr)")
+            let followed = try await s.run(["upgrade", "s1", slow, "--set", "neverReady=no", "--no-wait", "-n", "s1", "-o", "json"])
+            #expect(followed.status == 0, "\(followed.stderr)")
+            #expect(followed.stdout.contains("\"apply_method\":\"csa\""), "\(followed.stdout)")
+            #expect(followed.stderr.contains("patched Deployment/slow in namespace s1"), "\(followed.stderr)")
+            let switched = try await s.run(["upgrade", "s1", slow, "--server-side=true", "--set", "neverReady=again", "--no-wait", "-n", "s1", "-o", "json"])
+            #expect(switched.status == 0, "\(switched.stderr)")
+            #expect(switched.stdout.contains("\"apply_method\":\"ssa\""), "\(switched.stdout)")
+            // A server dry run with client-side apply patches with dryRun=All and records nothing.
+            let dryPatch = try await s.run(["upgrade", "s1", slow, "--server-side=false", "--dry-run=server", "--set", "neverReady=dry", "-n", "s1", "-o", "json"])
+            #expect(dryPatch.status == 0, "\(dryPatch.stderr)")
+            #expect(dryPatch.stdout.contains("\"apply_method\":\"csa\""), "\(dryPatch.stdout)")
+            let s1History = try await s.run(["history", "s1", "-n", "s1", "-o", "json"])
+            #expect(s1History.stdout.contains("\"revision\":3") && !s1History.stdout.contains("\"revision\":4"), "\(s1History.stdout)")
+            let badMethod = try await s.run(["upgrade", "s1", slow, "--server-side=sometimes", "-n", "s1"])
+            #expect(badMethod.status == 2)
+            #expect(badMethod.stderr.contains("--server-side sometimes: use true, false or auto"), "\(badMethod.stderr)")
             let serverSide = try await s.run(["install", "s2", slow, "--server-side", "--force-conflicts", "--no-wait", "-n", "s2", "--create-namespace"])
             #expect(serverSide.status == 0, "\(serverSide.stderr)")
             let list = try await s.run(["list", "-a", "-A"])
             #expect(list.stdout.contains("s2"))
-            #expect(!list.stdout.contains("s1 "))
+            #expect(list.stdout.contains("s1 "))
             #expect(!list.stdout.contains("d1") && !list.stdout.contains("d2"))
         }
     }

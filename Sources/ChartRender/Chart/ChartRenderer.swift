@@ -39,10 +39,10 @@ public enum ChartRenderer {
         var chart = input
         Dependencies.process(&chart, userValues: options.userValues)
         let values = Dependencies.coalesce(chart, values: options.userValues)
-        let schemaErrors = validateSchemas(chart, values)
-        if !schemaErrors.isEmpty {
-            throw RenderError(description: "values don't meet the specifications of the schema(s) in the following chart(s):\n" + schemaErrors)
-        }
+        // The schemas are checked on another thread while the templates parse; their errors
+        // still come first, as in Helm, which validates before it parses.
+        let checked = chart
+        let schemaCheck = Self.onThread { validateSchemas(checked, values) }
         var functions = FunctionLibrary.standard(lookup: options.lookup)
         functions.add([
             TemplateFunction("required", [.string, .interface]) { args, _ in
@@ -70,27 +70,60 @@ public enum ChartRenderer {
             let ca = a.name.filter { $0 == "/" }.count, cb = b.name.filter { $0 == "/" }.count
             return ca == cb ? a.name > b.name : ca > cb
         }
-        for r in order {
-            do {
-                try set.parse(name: r.name, text: r.text)
+        let parseFailure = set.parseAll(order.map { ($0.name, $0.text) })
+        let schemaErrors = schemaCheck()
+        if !schemaErrors.isEmpty {
+            throw RenderError(description: "values don't meet the specifications of the schema(s) in the following chart(s):\n" + schemaErrors)
+        }
+        if let parseFailure {
+            throw RenderError(description: cleanupParseError(order[parseFailure.index].name, parseFailure.error))
+        }
+        // Each template executes on its own (a fresh session, the parsed set only read), so
+        // they run on all cores; the first failure in name order is reported, as in Helm.
+        let jobs = renderables.sorted(by: { $0.name < $1.name }).filter { r in
+            let base = r.name.split(separator: "/").last.map(String.init) ?? r.name
+            return !base.hasPrefix("_")
+        }
+        let parsed = set
+        let results = LargeStack.forEach(jobs.count, workers: LargeStack.workers) { i -> Result<String, TemplateError> in
+            let r = jobs[i]
+            var data = r.data
+            data["Template"] = .map(["Name": .string(r.name), "BasePath": .string(r.basePath)])
+            do throws(TemplateError) {
+                let text = try parsed.execute(r.name, data: .map(data))
+                return .success(GoBytes.removingNoValue(text))
             } catch {
-                throw RenderError(description: cleanupParseError(r.name, error))
+                return .failure(error)
             }
         }
         var out: [String: String] = [:]
-        for r in renderables.sorted(by: { $0.name < $1.name }) {
-            let base = r.name.split(separator: "/").last.map(String.init) ?? r.name
-            if base.hasPrefix("_") { continue }
-            var data = r.data
-            data["Template"] = .map(["Name": .string(r.name), "BasePath": .string(r.basePath)])
-            do {
-                let text = try set.execute(r.name, data: .map(data))
-                out[r.name] = GoBytes.removingNoValue(text)
-            } catch {
-                throw RenderError(description: cleanupExecError(r.name, error))
+        for (r, result) in zip(jobs, results) {
+            switch result {
+            case .success(let text): out[r.name] = text
+            case .failure(let error): throw RenderError(description: cleanupExecError(r.name, error))
             }
         }
         return out
+    }
+
+    /// Starts `body` on a thread of its own; the returned function waits for and returns its result.
+    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
+        let box = ThreadResult<T>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.value = body()
+            done.signal()
+        }
+        thread.start()
+        return {
+            done.wait()
+            return box.value!
+        }
+    }
+
+    /// Written by the thread before it signals; read after the wait.
+    private final class ThreadResult<T>: @unchecked Sendable {
+        var value: T?
     }
 
     /// Helm's recAllTpls: each chart's templates with that chart's scope of values; returns the

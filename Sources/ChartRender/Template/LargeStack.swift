@@ -19,6 +19,31 @@ public enum LargeStack {
         return try result.get()
     }
 
+    /// Runs `body(i)` for every `i` in `0..<count` on the calling thread and up to `workers - 1`
+    /// more threads with large stacks (each thread takes the next unstarted index), returning
+    /// the results in index order once all have finished. For independent items only.
+    static func forEach<T>(_ count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let slots = ClaimedSlots<T>(count: count)
+        defer { slots.release() }
+        let work: @Sendable () -> Void = {
+            while let i = slots.claim() { slots.slots[i] = body(i) }
+        }
+        let extra = max(0, min(workers, count) - 1)
+        let done = DispatchGroup()
+        for _ in 0..<extra {
+            done.enter()
+            let thread = Thread { work(); done.leave() }
+            thread.stackSize = size
+            thread.start()
+        }
+        work()
+        done.wait()
+        return slots.slots.map { $0! }
+    }
+
+    /// How many threads a render uses: one per core, at most four.
+    static var workers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
     /// Written once by the worker thread before it signals; read after the wait.
     private final class ResultBox<T>: @unchecked Sendable {
         var result: Result<T, Error>?

@@ -23,6 +23,14 @@ public enum YAMLValues {
 
     /// Parses one YAML document; an empty document is null.
     public static func parse(_ text: String, file: String = "<input>") throws(ParseError) -> Value {
+        // Well-formed input goes straight from libyaml's events to values; Yams' tree is built
+        // only for what that road leaves (errors among it, so they keep Yams' wording).
+        if let value = YAMLEvents.parse(text, maxNodes: maxNodes) { return value }
+        return try parseComposed(text, file: file)
+    }
+
+    /// `parse` through Yams' node tree.
+    static func parseComposed(_ text: String, file: String) throws(ParseError) -> Value {
         let node: Yams.Node?
         do {
             // Scalars are resolved here with YAML 1.1 rules; Yams' regex resolver would only cost time.
@@ -100,13 +108,19 @@ public enum YAMLValues {
         if s.style != .plain && s.style != .any { return .string(s.string) }
         let tag = s.tag.rawValue
         if tag == "tag:yaml.org,2002:str" { return .string(s.string) }
-        switch YAMLResolver.resolve(s.string) {
+        return resolvedScalar(s.string)
+    }
+
+    /// The value of a plain, untagged scalar (YAML 1.1 rules, numbers as float64 as after Helm's
+    /// JSON round trip).
+    static func resolvedScalar(_ string: String) -> Value {
+        switch YAMLResolver.resolve(string) {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .int(let i): return .float(Double(i))
         case .uint(let u): return .float(Double(u))
         case .float(let f): return .float(f)
-        case .string, .merge: return .string(s.string)
+        case .string, .merge: return .string(string)
         }
     }
 
@@ -114,13 +128,18 @@ public enum YAMLValues {
     private static func keyString(_ k: Yams.Node) -> String? {
         guard case .scalar(let s) = k else { return "\(k)" }
         if s.style != .plain && s.style != .any { return s.string }
-        switch YAMLResolver.resolve(s.string) {
+        return resolvedKey(s.string)
+    }
+
+    /// `keyString` of a plain scalar key.
+    static func resolvedKey(_ string: String) -> String? {
+        switch YAMLResolver.resolve(string) {
         case .null: return nil
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .uint(let u): return String(u)
         case .float(let f): return FloatFormat.shortestG(f)
-        case .string, .merge: return s.string
+        case .string, .merge: return string
         }
     }
 }

@@ -15,6 +15,14 @@ struct ClusterOperations: Sendable {
     let namespace: String
     let options: ReleaseActionOptions
     let log: @Sendable (String) -> Void
+    /// Write objects with client-side apply (create, then three-way merge patches) instead of
+    /// server-side apply: revisions recorded `apply_method: csa`.
+    var clientSide = false
+    /// Before a server-side apply, hand the fields a client-side write (tarsctl's or Helm's
+    /// `Update` entry) owns to tarsctl's `Apply` entry, as Helm does when a release moves from
+    /// client-side to server-side apply: otherwise fields later dropped from the chart would
+    /// stay, still owned by the old entry.
+    var migrateClientSideOwnership = false
 
     // MARK: objects
 
@@ -139,13 +147,21 @@ struct ClusterOperations: Sendable {
     /// Server-side apply in `ApplyPlan.installWaves` (kinds in Helm's order, independent kinds
     /// together), in parallel inside a wave. The release's own objects are applied with force,
     /// so fields another manager (Helm) set move to tarsctl instead of failing on a conflict.
+    /// With `clientSide`, objects are created or patched instead (`applyClientSide`);
+    /// `originals` holds the previous revision's objects by identity, for the three-way patch.
     @discardableResult
-    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil) async throws -> [JSON] {
+    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil, originals: [String: JSON] = [:]) async throws -> [JSON] {
         var applied: [JSON] = []
         for wave in ApplyPlan.installWaves(objects) {
             try Task.checkCancellation()
             applied += try await forEach(wave) { o in
                 do {
+                    if clientSide {
+                        let r = try await applyClientSide(o, original: originals[ObjectKey(o).identity], dryRun: dryRun)
+                        if r.created && !dryRun { created?.add(o) }
+                        return r.object
+                    }
+                    if migrateClientSideOwnership && !dryRun { await migrateOwnership(of: o) }
                     let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun)
                     if !dryRun { log("\(r.created ? "created" : "applied") \(Self.describe(o))") }
                     if r.created && !dryRun { created?.add(o) }
@@ -161,6 +177,108 @@ struct ClusterOperations: Sendable {
             }
         }
         return applied
+    }
+
+    /// Client-side apply of one object, as Helm does without `--server-side`: an absent object is
+    /// created (POST); an existing one gets a three-way (strategic) merge patch from `original` (the
+    /// previous revision's object), the object and the live one, or nothing when it already
+    /// matches. The field manager is `tarsctl` with operation Update (no Apply entry).
+    func applyClientSide(_ o: JSON, original: JSON?, dryRun: Bool) async throws -> (object: JSON, created: Bool) {
+        let key = ObjectKey(o)
+        let ns = key.namespace.isEmpty ? nil : key.namespace
+        var live = try await client.getIfExists(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name)
+        if live == nil {
+            do {
+                let made = try await client.create(o, fieldManager: Self.fieldManager, dryRun: dryRun)
+                if !dryRun { log("created \(Self.describe(o))") }
+                return (made, true)
+            } catch let e as KubeAPIError where e.isAlreadyExists {
+                // Created by someone else since it was read: patch it like any live object.
+                live = try await client.getIfExists(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name)
+            }
+        }
+        guard let live else {
+            throw ReleaseActionError(.failed, "\(Self.describe(o)) was reported to exist and then to be absent while it was being created; run the operation again")
+        }
+        // As Helm: a strategic merge patch for built-in kinds, a JSON merge patch for the rest
+        // (and when the server refuses the strategic one: the kind is not built in after all).
+        let strategic = ThreeWayMergePatch.isBuiltIn(apiVersion: key.apiVersion)
+        let patch = ThreeWayMergePatch.make(original: original, modified: o, current: live, strategic: strategic)
+        if patch.objectValue?.isEmpty ?? true {
+            if !dryRun { log("unchanged \(Self.describe(o))") }
+            return (live, false)
+        }
+        let patched: JSON
+        do {
+            patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name, patch: patch,
+                                             type: strategic ? .strategicMerge : .merge, fieldManager: Self.fieldManager, dryRun: dryRun)
+        } catch let e as KubeAPIError where strategic && e.code == 415 {
+            patched = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name,
+                                             patch: ThreeWayMergePatch.make(original: original, modified: o, current: live), type: .merge,
+                                             fieldManager: Self.fieldManager, dryRun: dryRun)
+        }
+        if !dryRun { log("patched \(Self.describe(o))") }
+        return (patched, false)
+    }
+
+    /// Field managers whose client-side (`Update`) ownership moves to tarsctl's `Apply` entry:
+    /// tarsctl's own client-side writes and Helm's.
+    static let clientSideManagers: Set<String> = [fieldManager, "helm"]
+
+    /// Moves the live object's client-side ownership to tarsctl's `Apply` entry with a JSON
+    /// patch guarded by its resourceVersion (retried when the object changed meanwhile). An
+    /// absent object or one without such entries is left alone; a migration that keeps failing
+    /// is reported and the apply goes on (fields then stay co-owned, as before the migration).
+    func migrateOwnership(of o: JSON) async {
+        let key = ObjectKey(o)
+        let ns = key.namespace.isEmpty ? nil : key.namespace
+        var lastError = ""
+        for _ in 0..<3 {
+            do {
+                guard let live = try await client.getIfExists(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name),
+                      let entries = live[path: ["metadata", "managedFields"]]?.arrayValue,
+                      let migrated = Self.migratedManagedFields(entries) else { return }
+                let guardVersion = live[path: ["metadata", "resourceVersion"]] ?? .null
+                let patch: JSON = [["op": "test", "path": "/metadata/resourceVersion", "value": guardVersion],
+                                   ["op": "replace", "path": "/metadata/managedFields", "value": .array(migrated)]]
+                _ = try await client.patch(apiVersion: key.apiVersion, kind: key.kind, namespace: ns, name: key.name, patch: patch, type: .json)
+                log("moved client-side field ownership of \(Self.describe(o)) to server-side apply")
+                return
+            } catch {
+                lastError = String(describing: error)
+            }
+        }
+        log("warning: could not move the client-side field ownership of \(Self.describe(o)) to server-side apply (\(lastError)); "
+            + "fields the chart no longer sets may stay on it")
+    }
+
+    /// `entries` with the client-side `Update` entries of `clientSideManagers` merged into
+    /// tarsctl's `Apply` entry (created when absent); nil when there is none to move.
+    static func migratedManagedFields(_ entries: [JSON]) -> [JSON]? {
+        func isClientSide(_ e: JSON) -> Bool {
+            e["operation"]?.stringValue == "Update" && clientSideManagers.contains(e["manager"]?.stringValue ?? "")
+                && (e["subresource"]?.stringValue ?? "").isEmpty
+        }
+        let moving = entries.filter(isClientSide)
+        guard !moving.isEmpty else { return nil }
+        var out = entries.filter { !isClientSide($0) }
+        let fields = moving.reduce(JSON.object([:])) { union($0, $1["fieldsV1"] ?? [:]) }
+        if let i = out.firstIndex(where: { $0["manager"]?.stringValue == fieldManager && $0["operation"]?.stringValue == "Apply" && ($0["subresource"]?.stringValue ?? "").isEmpty }) {
+            out[i]["fieldsV1"] = union(out[i]["fieldsV1"] ?? [:], fields)
+        } else {
+            var entry: JSON = ["manager": .string(fieldManager), "operation": "Apply", "fieldsType": "FieldsV1", "fieldsV1": fields]
+            entry["apiVersion"] = moving[0]["apiVersion"]
+            entry["time"] = moving[0]["time"]
+            out.append(entry)
+        }
+        return out
+    }
+
+    /// The union of two `fieldsV1` trees.
+    static func union(_ a: JSON, _ b: JSON) -> JSON {
+        guard case .object(var x) = a, case .object(let y) = b else { return a }
+        for (k, v) in y { x[k] = x[k].map { union($0, v) } ?? v }
+        return .object(x)
     }
 
     /// Objects an apply created (not updated), for `--cleanup-on-fail`.

@@ -7,7 +7,16 @@ struct HookRunner: Sendable {
 
     /// Runs `event`'s hooks in `hooks` (updating their `lastRun`); throws naming the hook that failed.
     func run(_ event: HookEvent, hooks: inout [Hook], deadline: ContinuousClock.Instant) async throws {
-        let order = HookPlan.ordered(hooks, for: event)
+        var deleteAtOnce: [PendingHookDeletion]?
+        try await run(event, hooks: &hooks, deadline: deadline, selecting: { _ in true }, deferred: &deleteAtOnce)
+    }
+
+    /// `run` limited to the hooks `selecting` accepts (`test --filter`). With `deferred` non-nil
+    /// the deletions the delete policies ask for after a hook ended are queued there instead of
+    /// done at once, so the caller can still read the hooks' Pods (`test --logs`, as Helm 4).
+    func run(_ event: HookEvent, hooks: inout [Hook], deadline: ContinuousClock.Instant, selecting: (Hook) -> Bool,
+             deferred: inout [PendingHookDeletion]?) async throws {
+        let order = HookPlan.ordered(hooks, for: event).filter(selecting)
         guard !order.isEmpty else { return }
         for hook in order {
             try Task.checkCancellation()
@@ -35,7 +44,12 @@ struct HookRunner: Sendable {
             hooks[index].lastRun.completedAt = .now()
             hooks[index].lastRun.phase = failure == nil ? "Succeeded" : "Failed"
             if HookPlan.deleteAfter(hook, succeeded: failure == nil) {
-                try? await ops.delete(objects, reason: "deleted \(failure == nil ? "succeeded" : "failed") hook")
+                let reason = "deleted \(failure == nil ? "succeeded" : "failed") hook"
+                if deferred != nil {
+                    deferred?.append(PendingHookDeletion(objects: objects, reason: reason))
+                } else {
+                    try? await ops.delete(objects, reason: reason)
+                }
             }
             if let failure {
                 if failure.kind == .timeout { throw failure }
@@ -74,4 +88,10 @@ struct HookRunner: Sendable {
             }
         }
     }
+}
+
+/// Objects a hook's delete policy removes, held back until the caller has read them.
+struct PendingHookDeletion: Sendable {
+    var objects: [JSON]
+    var reason: String
 }

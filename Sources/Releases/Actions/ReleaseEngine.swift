@@ -28,8 +28,9 @@ public struct ReleaseEngine: Sendable {
         self.trace = trace
     }
 
-    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions) -> ClusterOperations {
-        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log)
+    func ops(_ name: String, _ namespace: String, _ options: ReleaseActionOptions, clientSide: Bool = false, migrateOwnership: Bool = false) -> ClusterOperations {
+        ClusterOperations(client: client, release: name, namespace: namespace, options: options, log: log, clientSide: clientSide,
+                          migrateClientSideOwnership: migrateOwnership)
     }
 
     // MARK: reading
@@ -101,13 +102,15 @@ public struct ReleaseEngine: Sendable {
         let now = GoTime.now()
         var release = Release(name: name, namespace: namespace, version: revision,
                               info: ReleaseInfo(firstDeployed: now, lastDeployed: now, description: "Initial install underway", status: .pendingInstall, notes: rendered.notes),
-                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa", labels: options.labels)
+                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks,
+                              applyMethod: options.serverSide.method(following: nil), labels: options.labels)
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         trace?("objects prepared (discovery)")
         if options.dryRun {
+            let ops = self.ops(name, namespace, options, clientSide: release.applyMethod == "csa")
             _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
             release.info?.status = .pendingInstall
             release.info?.description = "Dry run complete"
@@ -175,9 +178,11 @@ public struct ReleaseEngine: Sendable {
         try await installCRDs(rendered.crds, ops: ops, options: options)
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         let base = deployed ?? last
+        // As Helm: `auto` keeps the method of the newest revision.
+        let applyMethod = options.serverSide.method(following: last.applyMethod)
         // Nothing to do when the manifest, hooks and values are those of the deployed revision
         // and the live objects still match them (Helm's #7652: no empty revisions).
-        if !options.force, let deployed, deployed.manifest == rendered.manifest, deployed.config == rendered.config,
+        if !options.force, let deployed, deployed.manifest == rendered.manifest, deployed.config == rendered.config, deployed.applyMethod == applyMethod,
            deployed.hooks.map(\.manifest) == rendered.hooks.map(\.manifest), last.version == deployed.version {
             // Fast path: every field the manifest sets already has that value live. Objects that
             // differ (or hold fields the server normalises) get the exact dry-run comparison.
@@ -186,7 +191,9 @@ public struct ReleaseEngine: Sendable {
             for l in live { liveByID[ObjectKey(l).identity] = l }
             let differing = desired.filter { d in liveByID[ObjectKey(d).identity].map { !Self.contains($0, d) } ?? true }
             let diff = differing.isEmpty ? ManifestDiff.diff(live: [], desired: [], options: DiffOptions(desiredLabel: ""))
-                : try await self.diff(ops: ops, previousManifest: "", desired: differing, options: DiffOptions(desiredLabel: "revision \(revision)"))
+                // The deployed manifest is this one, so its objects are the client-side originals.
+                : try await self.diff(ops: self.ops(name, namespace, options, clientSide: applyMethod == "csa"), previousManifest: "",
+                                      desired: differing, options: DiffOptions(desiredLabel: "revision \(revision)"), originals: differing)
             if diff.isEmpty {
                 log("no changes: release \"\(name)\" is already at this state (revision \(deployed.version)); no revision recorded (use --force to record one)")
                 return UpgradeOutcome(release: deployed, unchanged: true)
@@ -197,7 +204,7 @@ public struct ReleaseEngine: Sendable {
         var release = Release(name: name, namespace: namespace, version: revision,
                               info: ReleaseInfo(firstDeployed: history.first?.info?.firstDeployed ?? now, lastDeployed: now, description: "Preparing upgrade",
                                                 status: .pendingUpgrade, notes: rendered.notes),
-                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: "ssa",
+                              chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks, applyMethod: applyMethod,
                               labels: options.labels.isEmpty ? base.labels : options.labels)
         if options.dryRun {
             release.info?.description = "Dry run complete"
@@ -234,19 +241,28 @@ public struct ReleaseEngine: Sendable {
         let history = try await records(name: name, namespace: namespace)
         let base = history.last { $0.status == .deployed } ?? history.last
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: (history.last?.version ?? 0) + 1, isUpgrade: base != nil)
-        let ops = self.ops(name, namespace, options)
+        // The method the upgrade would use, so the dry run shows what it would do.
+        let ops = self.ops(name, namespace, options, clientSide: options.serverSide.method(following: history.last?.applyMethod) == "csa")
         let desired = try await ops.prepare(rendered.manifestObjects(), markOwnership: true)
         return try await diff(ops: ops, previousManifest: base?.manifest ?? "", desired: desired, options: diffOptions)
     }
 
-    func diff(ops: ClusterOperations, previousManifest: String, desired: [JSON], options: DiffOptions) async throws -> ReleaseDiff {
+    /// `originals`: objects the previous revision set, besides those of `previousManifest` (for
+    /// the client-side three-way patch).
+    func diff(ops: ClusterOperations, previousManifest: String, desired: [JSON], options: DiffOptions, originals extra: [JSON] = []) async throws -> ReleaseDiff {
         let previous = try await ops.prepareRecorded((try? ManifestObjects.parse(previousManifest)) ?? [])
         let wanted = Set(desired.map { ObjectKey($0).identity })
         let removed = previous.filter { !wanted.contains(ObjectKey($0).identity) }
         let live = try await ops.live(desired + removed)
+        var originals: [String: JSON] = [:]
+        for o in previous + extra { originals[ObjectKey(o).identity] = o }
+        let originalObjects = originals
         let dry: [JSON] = try await ops.forEach(desired) { o in
             // The server's view of the object after the apply: defaults filled in like the live one.
-            (try? await client.apply(o, fieldManager: ClusterOperations.fieldManager, force: true, dryRun: true)) ?? o
+            if ops.clientSide {
+                return (try? await ops.applyClientSide(o, original: originalObjects[ObjectKey(o).identity], dryRun: true).object) ?? o
+            }
+            return (try? await client.apply(o, fieldManager: ClusterOperations.fieldManager, force: true, dryRun: true)) ?? o
         }
         return ManifestDiff.diff(live: live, desired: dry, options: options)
     }
@@ -286,7 +302,9 @@ public struct ReleaseEngine: Sendable {
         var release = Release(name: name, namespace: namespace, version: last.version + 1,
                               info: ReleaseInfo(firstDeployed: history.first?.info?.firstDeployed ?? now, lastDeployed: now, description: "Rollback to \(targetRevision)",
                                                 status: .pendingRollback, rollbackRevision: targetRevision, notes: target.info?.notes ?? ""),
-                              chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks, applyMethod: "ssa", labels: target.labels)
+                              chart: target.chart, config: target.config, manifest: target.manifest, hooks: target.hooks,
+                              // As Helm: `auto` uses the method of the revision rolled back to.
+                              applyMethod: options.serverSide.method(following: target.applyMethod), labels: target.labels)
         if options.dryRun { return release }
         let owned = Set(previousObjects.map { ObjectKey($0).identity })
         release.storageVersion = try await lock(release, checking: desired.filter { !owned.contains(ObjectKey($0).identity) }, ops: ops)
@@ -406,7 +424,10 @@ public struct ReleaseEngine: Sendable {
     /// `rollbackOnFailure`, the previous revision is restored or a failed install removed.
     func run(_ release: inout Release, earlier: [Release], previous: Release?, previousObjects: [JSON], desired: [JSON], crds: [JSON],
              pre: HookEvent, post: HookEvent, success: String, options: ReleaseActionOptions) async throws -> Release {
-        let ops = self.ops(release.name, release.namespace, options)
+        // Moving from client-side to server-side apply: the previous revision's client-side
+        // field ownership goes to the Apply entry first (Helm's UpgradeClientSideFieldManager).
+        let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa",
+                           migrateOwnership: release.applyMethod == "ssa" && previous.map { $0.applyMethod != "ssa" } ?? false)
         let deadline = ContinuousClock.now + options.timeout
         let created = ClusterOperations.CreatedObjects()
         var speculativeRecord: Task<(Release, JSON?), Never>?
@@ -420,7 +441,11 @@ public struct ReleaseEngine: Sendable {
             expected.info?.description = options.description ?? success
             let speculative = expected
             speculativeRecord = Task.detached { (speculative, try? ReleaseSecret.encode(speculative, write: .update)) }
-            try await ops.apply(desired, created: created)
+            // Client-side apply patches from the previous revision's objects (the first
+            // recorded wins: the deployed revision's, then a failed newer one's).
+            var originals: [String: JSON] = [:]
+            for o in previousObjects where originals[ObjectKey(o).identity] == nil { originals[ObjectKey(o).identity] = o }
+            try await ops.apply(desired, created: created, originals: originals)
             trace?("applied")
             let wanted = Set(desired.map { ObjectKey($0).identity })
             try await ops.delete(previousObjects.filter { !wanted.contains(ObjectKey($0).identity) }, reason: "pruned")

@@ -36,8 +36,34 @@ public struct ReleaseActionOptions: Sendable {
     public var parallelism = 8
     /// How often readiness is polled.
     public var pollInterval: Duration = .milliseconds(150)
+    /// Server-side or client-side apply (Helm's `--server-side`).
+    public var serverSide: ApplyMethodChoice = .auto
 
     public init() {}
+}
+
+/// Helm's `--server-side=true|false|auto`: how a revision's objects are written.
+public enum ApplyMethodChoice: String, Sendable, CaseIterable {
+    /// Server-side apply (`"ssa"` in the record).
+    case serverSide = "true"
+    /// Client-side apply: create, then three-way merge patches (`"csa"` in the record).
+    case clientSide = "false"
+    /// Install: server-side. Upgrade: the method of the release's newest revision. Rollback:
+    /// the method of the revision rolled back to. A record without one (Helm 3) counts as
+    /// client-side, as in Helm.
+    case auto
+
+    /// The record's `apply_method` for an operation whose reference revision recorded `recorded`
+    /// (nil for an install).
+    public func method(following recorded: String?) -> String {
+        switch self {
+        case .serverSide: return "ssa"
+        case .clientSide: return "csa"
+        case .auto:
+            guard let recorded else { return "ssa" }
+            return recorded == "ssa" ? "ssa" : "csa"
+        }
+    }
 }
 
 /// Why an operation did not complete, with the exit code DESIGN.md gives it.

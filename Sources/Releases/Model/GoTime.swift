@@ -29,10 +29,7 @@ public struct GoTime: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// RFC 3339 with nanoseconds, trailing zeros of the fraction dropped (Go's `RFC3339Nano`).
     public var description: String {
-        let local = seconds + Int64(utcOffsetSeconds)
-        var days = local / 86_400
-        var secs = local % 86_400
-        if secs < 0 { secs += 86_400; days -= 1 }
+        let (days, secs) = localDaysAndSeconds
         let (y, m, d) = Self.civil(fromDays: days)
         var out = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
         out += pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
@@ -45,6 +42,46 @@ public struct GoTime: Sendable, Hashable, Comparable, CustomStringConvertible {
         let off = abs(Int64(utcOffsetSeconds))
         out += (utcOffsetSeconds < 0 ? "-" : "+") + pad(off / 3600, 2) + ":" + pad(off / 60 % 60, 2)
         return out
+    }
+
+    /// Go's `time.ANSIC` layout (`Mon Jan _2 15:04:05 2006`) in the time's own offset, as Helm's
+    /// `status` and `history` print dates: no zone, the day padded with a space.
+    public var ansic: String {
+        let (local, secs) = localDaysAndSeconds
+        let (y, m, d) = Self.civil(fromDays: local)
+        // 1970-01-01 was a Thursday.
+        let weekday = Int(((local % 7) + 7 + 4) % 7)
+        let day = d < 10 ? " \(d)" : String(d)
+        return "\(Self.weekdays[weekday]) \(Self.months[Int(m) - 1]) \(day) " + pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
+            + " " + pad(y, 4)
+    }
+
+    /// Go's `time.Time.String()` (`2006-01-02 15:04:05.999999999 -0700 MST`), as `helm list`
+    /// prints UPDATED. A fixed offset has no zone name: UTC for zero, else the offset again.
+    public var goString: String {
+        let (local, secs) = localDaysAndSeconds
+        let (y, m, d) = Self.civil(fromDays: local)
+        var out = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + " " + pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
+        if nanoseconds != 0 {
+            var frac = pad(Int64(nanoseconds), 9)
+            while frac.hasSuffix("0") { frac.removeLast() }
+            out += "." + frac
+        }
+        let off = abs(Int64(utcOffsetSeconds))
+        let numeric = (utcOffsetSeconds < 0 ? "-" : "+") + pad(off / 3600, 2) + pad(off / 60 % 60, 2)
+        return out + " " + numeric + " " + (utcOffsetSeconds == 0 ? "UTC" : numeric)
+    }
+
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Days since the epoch and seconds into that day, in the time's own offset.
+    private var localDaysAndSeconds: (Int64, Int64) {
+        let local = seconds + Int64(utcOffsetSeconds)
+        var days = local / 86_400
+        var secs = local % 86_400
+        if secs < 0 { secs += 86_400; days -= 1 }
+        return (days, secs)
     }
 
     /// Parses RFC 3339 as Go's `time.Time.UnmarshalJSON` accepts it; nil when malformed.

@@ -30,6 +30,23 @@ extension Cluster {
         lockedReconcileServices()
     }
 
+    /// The controller timer's entry: a pass only while something can still change. Every
+    /// transition is caused by a write (which bumps the resourceVersion) or falls due within the
+    /// ready delay of the pass that first saw the object, so once nothing was written for longer
+    /// than the delay (plus two ticks) a pass would change nothing, and an idle sandbox stays idle
+    /// instead of scanning every object 20 times a second under the lock.
+    public func reconcileIfDue(now: Date = Date(), settings: ControllerSettings) {
+        let delay = Double(settings.readyDelay.components.seconds) + Double(settings.readyDelay.components.attoseconds) / 1e18
+        lock.lock()
+        if resourceVersion != reconciledVersion {
+            reconciledVersion = resourceVersion
+            lastChangeSeen = now
+        }
+        let due = gcPending || now.timeIntervalSince(lastChangeSeen) <= delay + 0.25
+        lock.unlock()
+        if due { reconcile(now: now, settings: settings) }
+    }
+
     func type(_ id: String) -> ResourceType? { types[id] }
 
     func items(_ id: String) -> [JSON] { Array((objects[id] ?? [:]).values) }
@@ -123,9 +140,35 @@ extension Cluster {
          "uid": owner[path: ["metadata", "uid"]] ?? "", "controller": true, "blockOwnerDeletion": true]
     }
 
-    static func isOwned(_ object: JSON, by owner: JSON) -> Bool {
-        guard let uid = owner[path: ["metadata", "uid"]] else { return false }
-        return (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"] == uid }
+    /// The objects of `typeID` by the uid of each owner they name (an object with two owners is
+    /// under both), for one reconcile pass: a controller then finds what it owns without scanning
+    /// every object of the type again for each owner.
+    func ownedIndex(_ typeID: String) -> [JSON: [JSON]] {
+        var index: [JSON: [JSON]] = [:]
+        for object in items(typeID) {
+            for ref in object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [] {
+                if let uid = ref["uid"] { index[uid, default: []].append(object) }
+            }
+        }
+        return index
+    }
+
+    /// What `owner` owns in `index`, in its namespace: those whose ownerReferences name its uid.
+    static func owned(by owner: JSON, in index: [JSON: [JSON]]) -> [JSON] {
+        guard let uid = owner[path: ["metadata", "uid"]] else { return [] }
+        return (index[uid] ?? []).filter { $0.namespace == owner.namespace }
+    }
+
+    /// `templateHash` of a Deployment's pod template, computed again only when the Deployment
+    /// changed (its resourceVersion): every reconcile pass needs it for every Deployment.
+    func lockedTemplateHash(_ deploy: JSON) -> String {
+        let key = deploy[path: ["metadata", "uid"]]?.stringValue ?? ""
+        let version = deploy[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        if let cached = templateHashes[key], cached.version == version { return cached.hash }
+        let hash = Cluster.templateHash(deploy[path: ["spec", "template"]])
+        if templateHashes.count > 50_000 { templateHashes.removeAll() }
+        templateHashes[key] = (version, hash)
+        return hash
     }
 
     /// A short stable hash of a pod template, like the pod-template-hash label.

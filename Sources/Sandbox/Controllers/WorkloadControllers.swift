@@ -5,11 +5,13 @@ import Foundation
 extension Cluster {
     func lockedReconcileDeployments() {
         guard let rsType = types["replicasets.apps"] else { return }
+        // What a Deployment owns is not changed by another's ReplicaSets, so one index serves the pass.
+        let replicaSets = ownedIndex("replicasets.apps")
         for deploy in items("deployments.apps") where deploy[path: ["metadata", "deletionTimestamp"]] == nil {
-            let hash = Cluster.templateHash(deploy[path: ["spec", "template"]])
+            let hash = lockedTemplateHash(deploy)
             let rsName = "\(deploy.name)-\(hash)"
             let desired = deploy[path: ["spec", "replicas"]]?.intValue ?? 1
-            let owned = items("replicasets.apps").filter { $0.namespace == deploy.namespace && Cluster.isOwned($0, by: deploy) }
+            let owned = Cluster.owned(by: deploy, in: replicaSets)
             let revision = (owned.compactMap { Int64($0[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]]?.stringValue ?? "") }.max() ?? 0)
             if var current = owned.first(where: { $0.name == rsName }) {
                 if current[path: ["spec", "replicas"]]?.intValue != desired {
@@ -42,10 +44,10 @@ extension Cluster {
 
     func lockedReconcileReplicaSets() {
         guard let podType = types["pods"] else { return }
-        let pods = items("pods")
+        let pods = ownedIndex("pods")
         for rs in items("replicasets.apps") where rs[path: ["metadata", "deletionTimestamp"]] == nil {
             let desired = Int(rs[path: ["spec", "replicas"]]?.intValue ?? 1)
-            let owned = pods.filter { $0.namespace == rs.namespace && Cluster.isOwned($0, by: rs) }.sorted { $0.name < $1.name }
+            let owned = Cluster.owned(by: rs, in: pods).sorted { $0.name < $1.name }
             if owned.count < desired {
                 for _ in owned.count..<desired {
                     var template = rs[path: ["spec", "template"]] ?? .object([:])
@@ -125,9 +127,9 @@ extension Cluster {
     }
 
     func lockedReconcileReplicaSetStatus() {
-        let pods = items("pods")
+        let pods = ownedIndex("pods")
         for rs in items("replicasets.apps") {
-            let owned = pods.filter { $0.namespace == rs.namespace && Cluster.isOwned($0, by: rs) }
+            let owned = Cluster.owned(by: rs, in: pods)
             let ready = owned.filter(Cluster.isPodReady).count
             var status: JSON = ["replicas": .int(Int64(owned.count)), "fullyLabeledReplicas": .int(Int64(owned.count)), "observedGeneration": .int(rs.generation)]
             if ready > 0 {
@@ -139,11 +141,11 @@ extension Cluster {
     }
 
     func lockedReconcileDeploymentStatus() {
-        let replicaSets = items("replicasets.apps")
+        let replicaSets = ownedIndex("replicasets.apps")
         for deploy in items("deployments.apps") {
-            let hash = Cluster.templateHash(deploy[path: ["spec", "template"]])
+            let hash = lockedTemplateHash(deploy)
             let newName = "\(deploy.name)-\(hash)"
-            let owned = replicaSets.filter { $0.namespace == deploy.namespace && Cluster.isOwned($0, by: deploy) }
+            let owned = Cluster.owned(by: deploy, in: replicaSets)
             let desired = deploy[path: ["spec", "replicas"]]?.intValue ?? 1
             func sum(_ field: String) -> Int64 { owned.reduce(0) { $0 + ($1[path: ["status", field]]?.intValue ?? 0) } }
             let newRS = owned.first { $0.name == newName }

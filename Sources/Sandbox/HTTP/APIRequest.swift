@@ -37,6 +37,8 @@ public struct APIRequest: Sendable {
 /// What a request is answered with.
 public enum APIResponse: Sendable {
     case json(status: Int, body: JSON, contentType: String = "application/json", headers: [(String, String)] = [])
+    /// A body that is not JSON (a Pod's log, `text/plain`).
+    case raw(status: Int, body: [UInt8], contentType: String)
     case watch(WatchRequest)
 }
 

@@ -71,6 +71,9 @@ public struct Router: Sendable {
         if let dryRun = q["dryRun"], !dryRun.isEmpty, dryRun != "All" {
             throw APIError.badRequest("Invalid value: \"\(dryRun)\": supported values: \"All\"")
         }
+        if target.subresource == "log" && type.group.isEmpty && type.plural == "pods", let name = target.name {
+            return try PodLogs.answer(request, pod: try cluster.get(type, namespace: namespace, name: name))
+        }
         if !target.subresource.isEmpty {
             guard target.subresource == "status" && type.hasStatus || target.subresource == "scale" && ["deployments", "statefulsets", "replicasets"].contains(type.plural) else {
                 throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")

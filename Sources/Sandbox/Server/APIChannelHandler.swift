@@ -112,21 +112,27 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .json(let status, let json, let contentType, let extra):
             var bytes = JSONWriter.bytes(json)
             bytes.append(0x0A)
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: contentType)
-            headers.add(name: "Content-Length", value: String(bytes.count))
-            headers.add(name: "Cache-Control", value: "no-cache, private")
-            for (name, value) in extra { headers.add(name: name, value: value) }
-            if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
-            context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
-            let keepAlive = head.isKeepAlive
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-                if !keepAlive { channel.close(promise: nil) }
-            }
+            respond(context: context, head: head, status: status, bytes: bytes, contentType: contentType, extra: extra)
+        case .raw(let status, let bytes, let contentType):
+            respond(context: context, head: head, status: status, bytes: bytes, contentType: contentType, extra: [])
         case .watch(let request):
             startWatch(context: context, head: head, request)
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, status: Int, bytes: [UInt8], contentType: String, extra: [(String, String)]) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(bytes.count))
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+        let keepAlive = head.isKeepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+            if !keepAlive { channel.close(promise: nil) }
         }
     }
 

@@ -93,7 +93,7 @@ public final class SandboxServer: Sendable {
         var tasks: [RepeatedTask] = []
         let settings = configuration.controllers
         tasks.append(loop.scheduleRepeatedTask(initialDelay: .milliseconds(50), delay: .milliseconds(50)) { _ in
-            cluster.reconcile(settings: settings)
+            cluster.reconcileIfDue(settings: settings)
         })
         if let store {
             tasks.append(loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in

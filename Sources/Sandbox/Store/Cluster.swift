@@ -52,6 +52,11 @@ public final class Cluster: @unchecked Sendable {
     var gcPending = false
     /// When a controller first saw an object (or revision): the start of its ready delay.
     var controllerClock: [String: Date] = [:]
+    /// The resourceVersion the controller timer last saw, and when it changed (see `reconcileIfDue`).
+    var reconciledVersion: Int64 = 0
+    var lastChangeSeen = Date.distantPast
+    /// Deployment uid → its resourceVersion and pod-template hash (see `lockedTemplateHash`).
+    var templateHashes: [String: (version: String, hash: String)] = [:]
     let uidSource: @Sendable () -> String
 
     public init(uidSource: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
