@@ -145,6 +145,7 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
         stderrLine("Error: \(error)")
         Foundation.exit(1)
     }
+    if tracing { traceLine("client created") }
     let semaphore = DispatchSemaphore(value: 0)
     let box = ReleaseTaskBox<T>()
     let task = Task {

@@ -42,7 +42,7 @@ public enum ChartRenderer {
         // The schemas are checked on another thread while the templates parse; their errors
         // still come first, as in Helm, which validates before it parses.
         let checked = chart
-        let schemaCheck = Self.onThread { validateSchemas(checked, values) }
+        let schemaCheck = LargeStack.onThread { validateSchemas(checked, values) }
         var functions = FunctionLibrary.standard(lookup: options.lookup)
         functions.add([
             TemplateFunction("required", [.string, .interface]) { args, _ in
@@ -104,26 +104,6 @@ public enum ChartRenderer {
             }
         }
         return out
-    }
-
-    /// Starts `body` on a thread of its own; the returned function waits for and returns its result.
-    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
-        let box = ThreadResult<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.value = body()
-            done.signal()
-        }
-        thread.start()
-        return {
-            done.wait()
-            return box.value!
-        }
-    }
-
-    /// Written by the thread before it signals; read after the wait.
-    private final class ThreadResult<T>: @unchecked Sendable {
-        var value: T?
     }
 
     /// Helm's recAllTpls: each chart's templates with that chart's scope of values; returns the

@@ -44,6 +44,22 @@ public enum LargeStack {
     /// How many threads a render uses: one per core, at most four.
     static var workers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
+    /// Starts `body` on a thread of its own; the returned function waits for and returns its result.
+    public static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.result = .success(body())
+            done.signal()
+        }
+        thread.start()
+        return {
+            done.wait()
+            guard case .success(let value)? = box.result else { preconditionFailure("the thread signalled without a result") }
+            return value
+        }
+    }
+
     /// Written once by the worker thread before it signals; read after the wait.
     private final class ResultBox<T>: @unchecked Sendable {
         var result: Result<T, Error>?
