@@ -24,3 +24,33 @@ import Testing
         #expect(pods.first?[path: ["status", "phase"]]?.stringValue != "Running")
     }
 }
+
+/// Pods that run once: a Helm hook Pod (a test, a migration) finishes; a plain Pod keeps running.
+@Suite struct RunToCompletionTests {
+    let api = TestAPI()
+
+    func pod(_ name: String, annotations: JSON, restartPolicy: String?) -> JSON {
+        var p: JSON = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": "default", "annotations": annotations],
+                       "spec": ["containers": [["name": "t", "image": "busybox"]]]]
+        if let restartPolicy { p[path: ["spec", "restartPolicy"]] = .string(restartPolicy) }
+        return p
+    }
+
+    func phase(_ name: String) -> String? {
+        api.send("GET", "/api/v1/namespaces/default/pods/\(name)").body[path: ["status", "phase"]]?.stringValue
+    }
+
+    @Test func helmHookPodsFinishAndOtherPodsKeepRunning() {
+        api.send("POST", "/api/v1/namespaces/default/pods", pod("hook-test", annotations: ["helm.sh/hook": "test"], restartPolicy: "Never"))
+        api.send("POST", "/api/v1/namespaces/default/pods", pod("hook-retry", annotations: ["helm.sh/hook": "pre-install"], restartPolicy: "OnFailure"))
+        api.send("POST", "/api/v1/namespaces/default/pods", pod("hook-fails", annotations: ["helm.sh/hook": "test", "sandbox.tarsctl.dev/fail": "true"], restartPolicy: "Never"))
+        api.send("POST", "/api/v1/namespaces/default/pods", pod("hook-always", annotations: ["helm.sh/hook": "test"], restartPolicy: nil))
+        api.send("POST", "/api/v1/namespaces/default/pods", pod("plain", annotations: [:], restartPolicy: "Never"))
+        api.settle()
+        #expect(phase("hook-test") == "Succeeded")
+        #expect(phase("hook-retry") == "Succeeded")
+        #expect(phase("hook-fails") == "Failed")
+        #expect(phase("hook-always") == "Running")
+        #expect(phase("plain") == "Running")
+    }
+}

@@ -96,12 +96,16 @@ extension Cluster {
 
     /// A Pod that runs to completion after the ready delay (a test or hook Pod): exit code 0 with
     /// `sandbox.tarsctl.dev/succeed: "true"`, 1 with `sandbox.tarsctl.dev/fail: "true"` on a Pod
-    /// no controller owns; nil for every other Pod (it keeps running).
+    /// no controller owns. A Helm hook Pod (`helm.sh/hook`) no controller owns whose
+    /// restartPolicy lets it finish (Never, OnFailure) succeeds too: it is meant to run once, and
+    /// the sandbox has no container to run that could fail it. nil for every other Pod (it keeps running).
     static func runToCompletionExitCode(_ pod: JSON) -> Int64? {
         let annotations = pod[path: ["metadata", "annotations"]]
         let owned = !(pod[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).isEmpty
         if !owned && annotations?["sandbox.tarsctl.dev/fail"]?.stringValue == "true" { return 1 }
         if annotations?["sandbox.tarsctl.dev/succeed"]?.stringValue == "true" { return 0 }
+        let restart = pod[path: ["spec", "restartPolicy"]]?.stringValue ?? "Always"
+        if !owned, annotations?["helm.sh/hook"] != nil, restart == "Never" || restart == "OnFailure" { return 0 }
         return nil
     }
 
