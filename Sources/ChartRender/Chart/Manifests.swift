@@ -100,30 +100,13 @@ public enum ManifestSorter {
     /// of the sorting time); results come back in document order, so the first error reported
     /// is the one a parse in order would stop at.
     static func parseDocuments(_ docs: [(path: String, doc: String)]) -> [Result<Value, YAMLValues.ParseError>] {
-        let n = docs.count
-        let slots = ClaimedSlots<Result<Value, YAMLValues.ParseError>>(count: n)
-        defer { slots.release() }
-        let work: @Sendable () -> Void = {
-            while let i = slots.claim() {
-                do throws(YAMLValues.ParseError) {
-                    slots.slots[i] = .success(try YAMLValues.parse(docs[i].doc, file: docs[i].path))
-                } catch {
-                    slots.slots[i] = .failure(error)
-                }
+        LargeStack.forEach(docs.count, workers: docs.count >= 8 ? min(2, LargeStack.workers) : 1) { i -> Result<Value, YAMLValues.ParseError> in
+            do throws(YAMLValues.ParseError) {
+                return .success(try YAMLValues.parse(docs[i].doc, file: docs[i].path))
+            } catch {
+                return .failure(error)
             }
         }
-        if n >= 8 && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            let done = DispatchSemaphore(value: 0)
-            // Stack as the render thread's (reserved, touched only by deep nesting).
-            let thread = Thread { work(); done.signal() }
-            thread.stackSize = LargeStack.size
-            thread.start()
-            work()
-            done.wait()
-        } else {
-            work()
-        }
-        return (0..<n).map { slots.slots[$0] ?? .success(.null) }
     }
 
     static func manifest(_ path: String, _ doc: String, _ head: Value) -> Manifest {

@@ -6,17 +6,7 @@ public enum LargeStack {
     static let size = 512 << 20
 
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.result = Result { try body() }
-            done.signal()
-        }
-        thread.stackSize = size
-        thread.start()
-        done.wait()
-        guard let result = box.result else { throw RenderError(description: "internal error: the render thread ended without a result") }
-        return try result.get()
+        try onThread(stackSize: size) { Result { try body() } }().get()
     }
 
     /// Runs `body(i)` for every `i` in `0..<count` on the calling thread and up to `workers - 1`
@@ -44,24 +34,26 @@ public enum LargeStack {
     /// How many threads a render uses: one per core, at most four.
     static var workers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
-    /// Starts `body` on a thread of its own; the returned function waits for and returns its result.
-    public static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
+    /// Starts `body` on a thread of its own (with `stackSize` bytes of stack, else the default);
+    /// the returned function waits for and returns its result.
+    public static func onThread<T: Sendable>(stackSize: Int? = nil, _ body: @escaping @Sendable () -> T) -> () -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.result = .success(body())
+            box.value = body()
             done.signal()
         }
+        if let stackSize { thread.stackSize = stackSize }
         thread.start()
         return {
             done.wait()
-            guard case .success(let value)? = box.result else { preconditionFailure("the thread signalled without a result") }
+            guard let value = box.value else { preconditionFailure("the thread signalled without a result") }
             return value
         }
     }
 
-    /// Written once by the worker thread before it signals; read after the wait.
+    /// Written once by the thread before it signals; read after the wait.
     private final class ResultBox<T>: @unchecked Sendable {
-        var result: Result<T, Error>?
+        var value: T?
     }
 }

@@ -57,50 +57,29 @@ public struct TemplateSet: Sendable {
     public mutating func parseAll(names: [String], load: @escaping @Sendable (Int) throws -> String) -> (index: Int, error: any Error)? {
         let fns = functions
         let n = names.count
-        let workers = n < 16 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let results = ClaimedSlots<Result<(Tree, [Tree]), any Error>>(count: n)
-        defer { results.release() }
         // Each thread takes the next unparsed text, so a thread the scheduler delays (other
-        // processes on the machine) holds up at most the text it is on.
-        let parseRange: @Sendable (Int) -> Void = { _ in
-            while let i = results.claim() {
-                do {
-                    let text = try load(i)
-                    let source = TemplateSource(name: names[i], bytes: Array(text.utf8))
-                    do throws(TemplateParseError) {
-                        let parsed = try Parser.parse(name: names[i], source: source) { fns[$0] != nil }
-                        results.slots[i] = .success(parsed)
-                    } catch {
-                        results.slots[i] = .failure(TemplateError(kind: .parse(error)))
-                    }
+        // processes on the machine) holds up at most the text it is on; large stacks because
+        // the parser recurses on nested pipelines.
+        let results = LargeStack.forEach(n, workers: n < 16 ? 1 : LargeStack.workers) { i -> Result<(Tree, [Tree]), any Error> in
+            do {
+                let text = try load(i)
+                let source = TemplateSource(name: names[i], bytes: Array(text.utf8))
+                do throws(TemplateParseError) {
+                    return .success(try Parser.parse(name: names[i], source: source) { fns[$0] != nil })
                 } catch {
-                    results.slots[i] = .failure(error)
+                    return .failure(TemplateError(kind: .parse(error)))
                 }
+            } catch {
+                return .failure(error)
             }
         }
-        if workers == 1 {
-            parseRange(0)
-        } else {
-            // Threads with the main thread's stack size: the parser recurses on nested pipelines.
-            let done = DispatchGroup()
-            for w in 1..<workers {
-                done.enter()
-                let thread = Thread { parseRange(w); done.leave() }
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
-            parseRange(0)
-            done.wait()
-        }
-        for i in 0..<n {
-            switch results.slots[i] {
-            case .success(let (tree, defs))?:
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .success(let (tree, defs)):
                 associate(tree)
                 for d in defs { associate(d) }
-            case .failure(let error)?:
+            case .failure(let error):
                 return (i, error)
-            case nil:
-                return (i, TemplateError(kind: .other("internal error: \(names[i]) was not parsed")))
             }
         }
         return nil
