@@ -83,20 +83,6 @@ import Testing
     /// chart fields always present, `last_run` always present with its phase).
     static let goBytes = #"{"name":"tars","info":{"first_deployed":"2026-11-20T09:00:00.123456789Z","last_deployed":"2026-11-21T10:30:00+01:00","description":"Upgrade complete","status":"deployed","notes":"Visit \u003chttp://x\u003e"},"chart":{"metadata":{"name":"tars","version":"0.3.0","apiVersion":"v2","appVersion":"1.2"},"lock":null,"templates":[{"name":"templates/cm.yaml","data":"a2luZDogQ29uZmlnTWFwCg=="}],"values":{"replicas":2},"schema":null,"files":[]},"config":{"image":{"tag":"v2"},"replicas":3},"manifest":"---\n# Source: tars/templates/cm.yaml\nkind: ConfigMap\n","hooks":[{"name":"migrate","kind":"Job","path":"tars/templates/migrate.yaml","manifest":"kind: Job","events":["pre-upgrade","pre-install"],"last_run":{"phase":""},"weight":-5,"delete_policies":["before-hook-creation"]}],"version":2,"namespace":"apps","apply_method":"ssa"}"#
 
-    @Test func aChartEncodedAheadWritesTheSameRecordUntilItChanges() throws {
-        let plain = try Self.sample()
-        var ahead = plain
-        ahead.chart = plain.chart?.encodingAhead()
-        #expect(ReleaseCodec.encode(ahead) == ReleaseCodec.encode(plain))
-        #expect(ahead == plain)
-        // A change after encoding is written, not the stale encoding.
-        ahead.chart?.values = ["replicas": .double(5)]
-        var changed = plain
-        changed.chart?.values = ["replicas": .double(5)]
-        #expect(ReleaseCodec.encode(ahead) == ReleaseCodec.encode(changed))
-        #expect(ReleaseCodec.encode(ahead) != ReleaseCodec.encode(plain))
-    }
-
     @Test func encodesWithHelmsFieldNamesOrderAndOmissions() throws {
         #expect(String(decoding: ReleaseCodec.encode(try Self.sample()), as: UTF8.self) == Self.goBytes)
     }

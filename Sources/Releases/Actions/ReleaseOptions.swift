@@ -158,8 +158,6 @@ public enum ReleaseRenderer {
         options.userValues = values
         if let capabilities { options.capabilities = capabilities }
         let renderOptions = options
-        // The chart's part of the release record is encoded while the templates render.
-        let chartRecord = LargeStack.onThread { record(of: chart).encodingAhead() }
         let (files, manifests, hookManifests) = try LargeStack.run {
             let files = try ChartRenderer.render(chart, options: renderOptions)
             let (m, h) = try ManifestSorter.sort(files)
@@ -180,7 +178,7 @@ public enum ReleaseRenderer {
             guard object.objectValue != nil else { objects = nil; break }
             objects?.append(object)
         }
-        return RenderedRelease(chart: chartRecord(), config: ManifestObjects.json(.map(values)).objectValue ?? [:],
+        return RenderedRelease(chart: record(of: chart), config: ManifestObjects.json(.map(values)).objectValue ?? [:],
                                manifest: manifest, hooks: plan.hooks, notes: files[notesKey] ?? "", crds: crds, warnings: plan.warnings, objects: objects)
     }
 

@@ -74,20 +74,16 @@ public struct ReleaseInfo: Sendable, Equatable {
 /// `pkg/chart/v2.Chart` as it is embedded in a release: Go writes every field, `null` when unset.
 public struct ChartRecord: Sendable, Equatable {
     /// Chart.yaml as JSON (name, version, appVersion, ...), nil for `null`.
-    public var metadata: JSON? { didSet { encodedJSON = nil } }
+    public var metadata: JSON?
     /// Chart.lock as JSON, nil for `null`.
-    public var lock: JSON? { didSet { encodedJSON = nil } }
-    public var templates: [ChartFile]? { didSet { encodedJSON = nil } }
+    public var lock: JSON?
+    public var templates: [ChartFile]?
     /// The chart's default values, nil for `null`.
-    public var values: JSON? { didSet { encodedJSON = nil } }
+    public var values: JSON?
     /// values.schema.json bytes, nil for `null`.
-    public var schema: [UInt8]? { didSet { encodedJSON = nil } }
-    public var files: [ChartFile]? { didSet { encodedJSON = nil } }
-    public var unknownFields: [String: JSON] { didSet { encodedJSON = nil } }
-    /// This record's JSON as the release codec writes it, once `encodingAhead()` made it;
-    /// cleared by any change. An operation writes the chart twice (pending and final records),
-    /// and it can be encoded while the templates render.
-    private(set) var encodedJSON: [UInt8]?
+    public var schema: [UInt8]?
+    public var files: [ChartFile]?
+    public var unknownFields: [String: JSON]
 
     public init(metadata: JSON? = nil, lock: JSON? = nil, templates: [ChartFile]? = nil, values: JSON? = nil,
                 schema: [UInt8]? = nil, files: [ChartFile]? = nil, unknownFields: [String: JSON] = [:]) {
@@ -98,19 +94,6 @@ public struct ChartRecord: Sendable, Equatable {
         self.schema = schema
         self.files = files
         self.unknownFields = unknownFields
-    }
-
-    /// The record with its JSON already encoded.
-    public func encodingAhead() -> ChartRecord {
-        var copy = self
-        copy.encodedJSON = ReleaseCodec.encodeChart(self)
-        return copy
-    }
-
-    /// Equal content; the encoded form is derived from it and not compared.
-    public static func == (a: ChartRecord, b: ChartRecord) -> Bool {
-        a.metadata == b.metadata && a.lock == b.lock && a.templates == b.templates && a.values == b.values
-            && a.schema == b.schema && a.files == b.files && a.unknownFields == b.unknownFields
     }
 
     public var name: String { metadata?["name"]?.stringValue ?? "" }

@@ -26,7 +26,6 @@ struct GoJSONWriter {
     }
 
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-    mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
     mutating func int(_ i: Int) { raw(String(i)) }
 

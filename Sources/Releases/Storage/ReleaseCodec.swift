@@ -55,13 +55,6 @@ public enum ReleaseCodec {
     }
 
     static func encodeChart(_ c: ChartRecord, _ w: inout GoJSONWriter) {
-        if let bytes = c.encodedJSON { return w.raw(bytes) }
-        w.raw(encodeChart(c))
-    }
-
-    /// The chart's JSON on its own.
-    static func encodeChart(_ c: ChartRecord) -> [UInt8] {
-        var w = GoJSONWriter()
         func files(_ list: [ChartFile]?, _ w: inout GoJSONWriter) {
             guard let list else { return w.raw("null") }
             w.array(list) { w, file in
@@ -84,7 +77,6 @@ public enum ReleaseCodec {
             f.field("files") { files(c.files, &$0) }
             f.unknown(c.unknownFields)
         }
-        return w.bytes
     }
 
     static func encodeHook(_ h: Hook, _ w: inout GoJSONWriter) {
