@@ -6,6 +6,10 @@ public struct ControllerSettings: Sendable {
     /// How long a new pod (or job, or StatefulSet revision) takes to become ready.
     public var readyDelay: Duration = .milliseconds(500)
     public init(readyDelay: Duration = .milliseconds(500)) { self.readyDelay = readyDelay }
+
+    var readyDelaySeconds: Double {
+        Double(readyDelay.components.seconds) + Double(readyDelay.components.attoseconds) / 1e18
+    }
 }
 
 /// The simulated kube-controller-manager: one reconcile pass over everything that needs work.
@@ -14,7 +18,7 @@ extension Cluster {
     public func reconcile(now: Date = Date(), settings: ControllerSettings) {
         lock.lock()
         defer { lock.unlock() }
-        let delay = Double(settings.readyDelay.components.seconds) + Double(settings.readyDelay.components.attoseconds) / 1e18
+        let delay = settings.readyDelaySeconds
         lockedTerminateNamespaces()
         lockedCollectGarbage()
         lockedReconcileCRDs()
@@ -36,7 +40,7 @@ extension Cluster {
     /// than the delay (plus two ticks) a pass would change nothing, and an idle sandbox stays idle
     /// instead of scanning every object 20 times a second under the lock.
     public func reconcileIfDue(now: Date = Date(), settings: ControllerSettings) {
-        let delay = Double(settings.readyDelay.components.seconds) + Double(settings.readyDelay.components.attoseconds) / 1e18
+        let delay = settings.readyDelaySeconds
         lock.lock()
         if resourceVersion != reconciledVersion {
             reconciledVersion = resourceVersion
