@@ -313,24 +313,7 @@ import Testing
     @Test func customResourceGoesThroughMergePatch() async throws {
         let h = try await ActionsHarness.start()
         let files: [String: String] = [
-            "crds/widgets.yaml": """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: widgets.example.com
-            spec:
-              group: example.com
-              scope: Namespaced
-              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      x-kubernetes-preserve-unknown-fields: true
-            """,
+            "crds/widgets.yaml": ActionsHarness.widgetCRD,
             "values.yaml": "size: 3\ncolor: blue\n",
             "templates/widget.yaml": """
             apiVersion: example.com/v1

@@ -22,6 +22,26 @@ struct ActionsHarness {
         var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     }
 
+    /// A namespaced `Widget` CRD (example.com/v1) keeping any fields, for a chart's `crds/`.
+    static let widgetCRD = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.example.com
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+        """
+
     static func start(maxRetries: Int = 5, readyDelay: Duration = .milliseconds(100)) async throws -> ActionsHarness {
         let s = try await SandboxServer.start(configuration: SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: readyDelay))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-actions-\(UUID().uuidString)")

@@ -125,24 +125,7 @@ import Testing
     @Test func crdsFromTheCrdsDirectoryComeFirst() async throws {
         let h = try await ActionsHarness.start()
         let chart = try h.chart("widgets", [
-            "crds/widgets.yaml": """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: widgets.example.com
-            spec:
-              group: example.com
-              scope: Namespaced
-              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      x-kubernetes-preserve-unknown-fields: true
-            """,
+            "crds/widgets.yaml": ActionsHarness.widgetCRD,
             "templates/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: first\nspec:\n  size: 3\n",
         ])
         let r = try await h.engine.install(name: "widgets", namespace: "default", chart: chart, values: [:], options: fastOptions())
