@@ -22,11 +22,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python tools the tests compare against (schema validation, security checks, YAML lint).
+# Python tools the tests compare against (schema validation, security checks, YAML lint), at
+# the versions the tests were checked with: a newer checkov can add checks the chart fails.
 py_missing=()
-python3 -c 'import kubernetes_validate' 2>/dev/null || py_missing+=(kubernetes-validate)
-command -v yamllint >/dev/null || py_missing+=(yamllint)
-command -v checkov >/dev/null || py_missing+=(checkov)
+python3 -c 'import kubernetes_validate' 2>/dev/null || py_missing+=(kubernetes-validate==1.37.0)
+command -v yamllint >/dev/null || py_missing+=(yamllint==1.38.0)
+command -v checkov >/dev/null || py_missing+=(checkov==3.3.30)
 python3 -c 'import yaml, jsonschema' 2>/dev/null || py_missing+=(pyyaml jsonschema)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "==> pip install ${py_missing[*]}"

@@ -142,7 +142,7 @@ let slowChartFiles: [String: String] = [
         try await SandboxProcessFixture.with { s in
             let chart = try s.chart("slow", slowChartFiles)
             let r = try await s.run(["install", "slow", chart, "--timeout", "2s"])
-            #expect(r.seconds < 10)
+            #expect(r.seconds >= 2 && r.seconds < 60)   // the 2 s timeout ended it, not the 5 min default
             #expect(r.status == 4, "\(r.stderr)")
             #expect(r.stderr.contains("timed out after 2s waiting for 1 of 2 resources to be ready"))
             #expect(r.stderr.contains("Deployment/slow in namespace default: 0 of 1 updated replicas available"))
