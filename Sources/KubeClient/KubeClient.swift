@@ -102,6 +102,7 @@ public final class KubeClient: Sendable {
     public let options: KubeClientOptions
     let transport: Transport
     let discovery: DiscoveryCache
+    private let warmedUp = WarmUpCount()
 
     /// The namespace used when a namespaced object or call names none (`-n`, else the context's).
     public var defaultNamespace: String { config.namespace }
@@ -171,8 +172,12 @@ public final class KubeClient: Sendable {
     /// handshakes), which the pool then keeps for the burst. Over HTTP/2 they share one. Errors
     /// are ignored (the real requests report them); cancel the task to stop its retries.
     public func warmUp(connections: Int) async {
+        // A second warm-up (the CLI opens connections ahead, then the engine asks again) only
+        // opens what the first did not ask for.
+        let wanted = max(0, min(connections, options.maxConnections))
+        let start = warmedUp.claim(upTo: wanted)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(0, min(connections, options.maxConnections)) {
+            for _ in start..<wanted {
                 group.addTask { _ = try? await self.serverVersion() }
             }
         }
@@ -382,5 +387,20 @@ public final class KubeClient: Sendable {
 
     static func query(_ items: [(String, String)]) -> String {
         items.isEmpty ? "" : "?" + items.map { "\($0.0)=\(escape($0.1))" }.joined(separator: "&")
+    }
+}
+
+/// How many connections warm-ups have asked for so far.
+private final class WarmUpCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    /// Raises the count to `wanted` and returns where it was (the first connection still to open).
+    func claim(upTo wanted: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let before = count
+        count = max(count, wanted)
+        return min(before, wanted)
     }
 }

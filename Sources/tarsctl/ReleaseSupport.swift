@@ -14,7 +14,8 @@ struct KubeOptions: ParsableArguments {
     var kubeContext: String?
 
     func client() throws -> KubeClient {
-        try Self.client(kubeconfig: kubeconfig, context: kubeContext, namespace: namespace)
+        if let early = EarlyClient.take(.init(kubeconfig: kubeconfig, context: kubeContext, namespace: namespace)) { return early }
+        return try Self.client(kubeconfig: kubeconfig, context: kubeContext, namespace: namespace)
     }
 
     /// A client as every command builds one (tarsctl's version in the User-Agent).
@@ -145,7 +146,7 @@ func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async thro
         stderrLine("Error: \(error)")
         Foundation.exit(1)
     }
-    if tracing { traceLine("client created") }
+    if tracing { traceLine(EarlyClient.adopted ? "client created (built ahead)" : "client created") }
     let semaphore = DispatchSemaphore(value: 0)
     let box = ReleaseTaskBox<T>()
     let task = Task {

@@ -20,6 +20,7 @@ struct TarsCtl: ParsableCommand {
                 try Tpl.render(files: a.files, data: a.data, name: a.name, missingkey: a.missingkey)
                 return
             }
+            EarlyClient.start(Array(args))
             var command = try parseAsRoot(ReleaseArguments.rewrite(Array(args)))
             try command.run()
         } catch {
