@@ -278,8 +278,10 @@ public final class KubeClient: Sendable {
     }
 
     /// `apply`, also telling whether the object was created (201) or already existed (200).
+    /// With `decode: false` the returned object is `.null` and the answer's body is not parsed
+    /// (a caller that applies many objects and needs only the outcome saves that work).
     public func applyReportingCreation(_ object: JSON, fieldManager: String = "tarsctl", force: Bool = false, dryRun: Bool = false,
-                                       namespace: String? = nil, subresource: String? = nil) async throws -> ApplyResult {
+                                       namespace: String? = nil, subresource: String? = nil, decode: Bool = true) async throws -> ApplyResult {
         let (r, ns, name) = try await target(of: object, namespace: namespace, needsName: true)
         var query: [(String, String)] = [("fieldManager", fieldManager), ("force", force ? "true" : "false")]
         if dryRun { query.append(("dryRun", "All")) }
@@ -289,7 +291,7 @@ public final class KubeClient: Sendable {
         c.contentType = "application/apply-patch+yaml"
         c.idempotent = true
         let response = try await transport.send(c)
-        return ApplyResult(object: try Transport.decode(response, c), created: response.status == 201)
+        return ApplyResult(object: decode ? try Transport.decode(response, c) : .null, created: response.status == 201)
     }
 
     /// `PATCH` with a merge, JSON or strategic merge patch. Not retried once it may have reached the server.

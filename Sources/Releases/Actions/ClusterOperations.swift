@@ -149,23 +149,21 @@ struct ClusterOperations: Sendable {
     /// so fields another manager (Helm) set move to tarsctl instead of failing on a conflict.
     /// With `clientSide`, objects are created or patched instead (`applyClientSide`);
     /// `originals` holds the previous revision's objects by identity, for the three-way patch.
-    @discardableResult
-    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil, originals: [String: JSON] = [:]) async throws -> [JSON] {
-        var applied: [JSON] = []
+    /// The objects the server returns are not read: only whether each was created matters.
+    func apply(_ objects: [JSON], dryRun: Bool = false, created: CreatedObjects? = nil, originals: [String: JSON] = [:]) async throws {
         for wave in ApplyPlan.installWaves(objects) {
             try Task.checkCancellation()
-            applied += try await forEach(wave) { o in
+            _ = try await forEach(wave) { o in
                 do {
                     if clientSide {
                         let r = try await applyClientSide(o, original: originals[ObjectKey(o).identity], dryRun: dryRun)
                         if r.created && !dryRun { created?.add(o) }
-                        return r.object
+                        return
                     }
                     if migrateClientSideOwnership && !dryRun { await migrateOwnership(of: o) }
-                    let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun)
+                    let r = try await client.applyReportingCreation(o, fieldManager: Self.fieldManager, force: true, dryRun: dryRun, decode: false)
                     if !dryRun { log("\(r.created ? "created" : "applied") \(Self.describe(o))") }
                     if r.created && !dryRun { created?.add(o) }
-                    return r.object
                 } catch let e as KubeAPIError {
                     throw ReleaseActionError(.failed, "applying \(Self.describe(o)) failed: \(e.description)")
                 }
@@ -176,7 +174,6 @@ struct ClusterOperations: Sendable {
                 _ = try? await client.serverResources(refresh: true)
             }
         }
-        return applied
     }
 
     /// Client-side apply of one object, as Helm does without `--server-side`: an absent object is

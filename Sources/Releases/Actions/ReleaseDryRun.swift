@@ -23,7 +23,7 @@ extension ReleaseEngine {
             // The release's apply method: client-side dry runs create or patch with dryRun=All.
             let ops = self.ops(release.name, release.namespace, options, clientSide: release.applyMethod == "csa")
             let desired = try await ops.prepare(ManifestObjects.parse(release.manifest), markOwnership: true)
-            _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
+            try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
         }
     }
 }

@@ -111,7 +111,7 @@ public struct ReleaseEngine: Sendable {
         trace?("objects prepared (discovery)")
         if options.dryRun {
             let ops = self.ops(name, namespace, options, clientSide: release.applyMethod == "csa")
-            _ = try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
+            try await ops.apply(desired.filter { $0["kind"]?.stringValue != "CustomResourceDefinition" }, dryRun: true)
             release.info?.status = .pendingInstall
             release.info?.description = "Dry run complete"
             return release
