@@ -22,11 +22,11 @@ public final class SandboxServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
     private let timers: LockedValue<[RepeatedTask]>
-    private let store: StateFile?
+    private let saver: SnapshotSaver?
     private let refuseUntil: LockedValue<Date>
 
     private init(url: String, port: Int, token: String, cluster: Cluster, certificates: SandboxCertificates, group: MultiThreadedEventLoopGroup,
-                 channel: Channel, timers: LockedValue<[RepeatedTask]>, store: StateFile?, refuseUntil: LockedValue<Date>) {
+                 channel: Channel, timers: LockedValue<[RepeatedTask]>, saver: SnapshotSaver?, refuseUntil: LockedValue<Date>) {
         self.url = url
         self.port = port
         self.token = token
@@ -36,7 +36,7 @@ public final class SandboxServer: Sendable {
         self.group = group
         self.channel = channel
         self.timers = timers
-        self.store = store
+        self.saver = saver
         self.refuseUntil = refuseUntil
     }
 
@@ -95,13 +95,12 @@ public final class SandboxServer: Sendable {
         tasks.append(loop.scheduleRepeatedTask(initialDelay: .milliseconds(50), delay: .milliseconds(50)) { _ in
             cluster.reconcileIfDue(settings: settings)
         })
-        if let store {
-            tasks.append(loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-                if cluster.needsSave { try? store.save(cluster.snapshot()) }
-            })
+        let saver = store.map { SnapshotSaver(store: $0, cluster: cluster) }
+        if let saver {
+            tasks.append(loop.scheduleRepeatedTask(initialDelay: SnapshotSaver.interval, delay: SnapshotSaver.interval) { _ in saver.tick() })
         }
         let server = SandboxServer(url: "https://\(host):\(port)", port: port, token: token, cluster: cluster, certificates: certificates,
-                                   group: group, channel: channel, timers: LockedValue(tasks), store: store, refuseUntil: refuseUntil)
+                                   group: group, channel: channel, timers: LockedValue(tasks), saver: saver, refuseUntil: refuseUntil)
         if let files { try files.writeEndpoint(port: port) }
         return server
     }
@@ -115,7 +114,7 @@ public final class SandboxServer: Sendable {
     public func shutdown() async throws {
         for task in timers.withLock({ $0 }) { task.cancel() }
         try? await channel.close()
-        if let store { try store.save(cluster.snapshot()) }
+        try saver?.finish()
         try await group.shutdownGracefully()
     }
 
