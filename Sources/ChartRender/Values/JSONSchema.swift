@@ -209,28 +209,45 @@ public struct JSONSchema: Sendable {
 }
 
 extension JSONSchema {
-    /// Whether `pattern` (ICU syntax, as `String.range(of:options: .regularExpression)`) matches
-    /// somewhere in `s`; an invalid pattern matches nothing. Each pattern is compiled once per
+    /// Whether `pattern` matches somewhere in `s`; an invalid pattern matches nothing. Patterns
+    /// in SimpleRegex's subset (nearly all a values schema holds) follow Go's regexp, as Helm
+    /// does; the rest go to ICU (`NSRegularExpression`). Each pattern is compiled once per
     /// process: validation visits the same schema nodes for every list item.
     static func matches(_ s: String, _ pattern: String) -> Bool {
-        guard let re = RegexCache.shared.regex(pattern) else { return false }
-        return re.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)) != nil
+        switch RegexCache.shared.matcher(pattern) {
+        case .simple(let r): return r.matches(s)
+        case .icu(let re): return re.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)) != nil
+        case .invalid: return false
+        }
     }
 }
 
-/// Compiled regular expressions by pattern (nil for an invalid one).
+/// Compiled regular expressions by pattern.
 final class RegexCache: @unchecked Sendable {
+    enum Matcher {
+        case simple(SimpleRegex)
+        case icu(NSRegularExpression)
+        case invalid
+    }
+
     static let shared = RegexCache()
     private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression?] = [:]
+    private var compiled: [String: Matcher] = [:]
 
-    func regex(_ pattern: String) -> NSRegularExpression? {
+    func matcher(_ pattern: String) -> Matcher {
         lock.lock()
         defer { lock.unlock() }
-        if let r = compiled[pattern] { return r }
-        let r = try? NSRegularExpression(pattern: pattern)
-        compiled[pattern] = r
-        return r
+        if let m = compiled[pattern] { return m }
+        let m: Matcher
+        if let simple = SimpleRegex(pattern) {
+            m = .simple(simple)
+        } else if let re = try? NSRegularExpression(pattern: pattern) {
+            m = .icu(re)
+        } else {
+            m = .invalid
+        }
+        compiled[pattern] = m
+        return m
     }
 }
 
