@@ -28,7 +28,13 @@ let package = Package(
             dependencies: [
                 "ChartRender", "KubeClient", "Validation", "Releases", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Linux executables export every symbol (~40,000 here) to the dynamic table by
+            // default. Nothing looks them up, but the start-up pays: the Swift runtime's
+            // backtracer calls dladdr in a static initializer, which scans that table, and the
+            // loader has it to map and search. Without it `tarsctl --version` starts ~1.5 ms
+            // sooner, in every command. The full symbol table (.symtab) stays in the binary.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         .target(
             name: "ChartRender",
