@@ -12,7 +12,7 @@ enum ReleaseCommands {
 
 private func engine(_ client: KubeClient) -> ReleaseEngine {
     var trace: (@Sendable (String) -> Void)?
-    if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil {
+    if environmentValue("TARSCTL_TRACE") != nil {
         trace = { phase in traceLine(phase) }
     }
     return ReleaseEngine(client: client, log: { progressDisplay.handle($0) }, trace: trace)
@@ -47,7 +47,7 @@ struct Install: ParsableCommand {
     func run() throws {
         var options = try flags.options()
         options.createNamespace = createNamespace
-        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("arguments parsed") }
+        if environmentValue("TARSCTL_TRACE") != nil { traceLine("arguments parsed") }
         let (chart, values) = try loadChartAndValues(self.chart, valuesOptions)
         let (name, output, dry, mode) = (self.name, self.output, flags.dryRun, flags.dryRunMode)
         let opts = options
@@ -62,7 +62,7 @@ struct Install: ParsableCommand {
             }, kube: kube)
         }
         printRelease(r, output: output, dryRun: dry)
-        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("printed") }
+        if environmentValue("TARSCTL_TRACE") != nil { traceLine("printed") }
     }
 }
 

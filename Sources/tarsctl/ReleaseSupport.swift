@@ -74,7 +74,7 @@ struct ActionFlags: ParsableArguments {
         o.cleanupOnFail = cleanupOnFail
         if let historyMax {
             o.historyMax = historyMax
-        } else if let env = ProcessInfo.processInfo.environment["HELM_MAX_HISTORY"], let n = Int(env) {
+        } else if let env = environmentValue("HELM_MAX_HISTORY"), let n = Int(env) {
             o.historyMax = n
         }
         o.dryRun = dryRunMode != .none
@@ -138,7 +138,7 @@ final class ReleaseTaskBox<T>: @unchecked Sendable {
 /// engine then marks the revision failed before the command ends (a second signal exits at once).
 /// A `ReleaseActionError` ends the process with its exit code (4 for a readiness timeout).
 func runRelease<T: Sendable>(_ body: @escaping @Sendable (KubeClient) async throws -> T, kube: KubeOptions) throws -> T {
-    let tracing = ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil
+    let tracing = environmentValue("TARSCTL_TRACE") != nil
     if tracing { traceLine("client setup") }
     defer { if tracing { traceLine("done") } }
     let client: KubeClient
@@ -310,13 +310,19 @@ func writeOut(_ s: String) {
     print(s, terminator: "")
 }
 
+/// One environment variable. `ProcessInfo.environment` builds a dictionary of all of them
+/// on every call; a command asks for single variables several times on its critical path.
+func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
 /// Milliseconds since the process started (Linux: from /proc/self/stat), for `TARSCTL_TRACE`.
 func traceLine(_ phase: String) {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let nowTicks = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     var started = nowTicks
-    if let t0 = ProcessInfo.processInfo.environment["TARSCTL_T0"].flatMap(Double.init) {
+    if let t0 = environmentValue("TARSCTL_T0").flatMap(Double.init) {
         var rt = timespec()
         clock_gettime(CLOCK_REALTIME, &rt)
         stderrLine("trace: \(String(format: "%.1f", (Double(rt.tv_sec) * 1e9 + Double(rt.tv_nsec) - t0) / 1e6)) ms \(phase)")
@@ -339,7 +345,7 @@ final class ProgressDisplay: @unchecked Sendable {
     private var drawn = 0
     let live: Bool
 
-    init(live: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb") {
+    init(live: Bool = isatty(STDERR_FILENO) == 1 && environmentValue("TERM") != "dumb") {
         self.live = live
     }
 

@@ -13,7 +13,7 @@ struct TarsCtl: ParsableCommand {
 
     /// Exit codes from DESIGN.md: 0 ok, 1 the operation failed, 2 usage error, 3 validation problems.
     static func main() {
-        if ProcessInfo.processInfo.environment["TARSCTL_TRACE"] != nil { traceLine("main entered") }
+        if environmentValue("TARSCTL_TRACE") != nil { traceLine("main entered") }
         do {
             let args = CommandLine.arguments.dropFirst()
             if args.first == "tpl", let a = Tpl.simpleArguments(args.dropFirst()) {
