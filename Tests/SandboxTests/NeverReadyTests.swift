@@ -1,3 +1,4 @@
+import Foundation
 import KubeClient
 import Testing
 @testable import Sandbox
@@ -52,5 +53,35 @@ import Testing
         #expect(phase("hook-fails") == "Failed")
         #expect(phase("hook-always") == "Running")
         #expect(phase("plain") == "Running")
+    }
+}
+
+/// The controller timer skips passes once nothing can change; a tick that comes late (a loop
+/// busy elsewhere, a starved machine) must still let what fell due in the meantime happen.
+@Suite struct LateControllerTickTests {
+    let api = TestAPI()
+    let settings = ControllerSettings(readyDelay: .milliseconds(100))
+
+    func condition(_ name: String) -> String? {
+        let job = api.send("GET", "/apis/batch/v1/namespaces/default/jobs/\(name)").body
+        return job[path: ["status", "conditions"]]?.arrayValue?.first { $0["status"] == "True" && ($0["type"] == "Complete" || $0["type"] == "Failed") }?["type"]?.stringValue
+    }
+
+    @Test func aJobCompletesWhenTheTickAfterItsDelayComesLate() {
+        let job: JSON = ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "migrate", "namespace": "default"],
+                         "spec": ["template": ["spec": ["restartPolicy": "Never", "containers": [["name": "m", "image": "busybox"]]]]]]
+        #expect(api.send("POST", "/apis/batch/v1/namespaces/default/jobs", job).status == 201)
+        let t0 = Date()
+        api.cluster.reconcileIfDue(now: t0, settings: settings)                      // first sight: active
+        api.cluster.reconcileIfDue(now: t0.addingTimeInterval(0.05), settings: settings)   // not due yet
+        #expect(condition("migrate") == nil)
+        // The next tick comes a second late, and nothing else is written meanwhile.
+        api.cluster.reconcileIfDue(now: t0.addingTimeInterval(1.05), settings: settings)
+        #expect(condition("migrate") == "Complete")
+        // Then the sandbox goes idle again: once a pass found nothing to do, later ticks skip.
+        let version = api.cluster.currentResourceVersion
+        api.cluster.reconcileIfDue(now: t0.addingTimeInterval(1.1), settings: settings)
+        api.cluster.reconcileIfDue(now: t0.addingTimeInterval(3), settings: settings)
+        #expect(api.cluster.currentResourceVersion == version)
     }
 }

@@ -36,9 +36,11 @@ extension Cluster {
 
     /// The controller timer's entry: a pass only while something can still change. Every
     /// transition is caused by a write (which bumps the resourceVersion) or falls due within the
-    /// ready delay of the pass that first saw the object, so once nothing was written for longer
-    /// than the delay (plus two ticks) a pass would change nothing, and an idle sandbox stays idle
-    /// instead of scanning every object 20 times a second under the lock.
+    /// ready delay of the pass that first saw the object, so once a pass has run more than the
+    /// delay (plus a margin) after the last write it saw, later passes would change nothing, and
+    /// an idle sandbox stays idle instead of scanning every object 20 times a second under the
+    /// lock. The rule counts passes, not ticks: a tick that comes late (its event loop busy, the
+    /// machine starved) still runs the pass that completes what fell due meanwhile.
     public func reconcileIfDue(now: Date = Date(), settings: ControllerSettings) {
         let delay = settings.readyDelaySeconds
         lock.lock()
@@ -46,7 +48,8 @@ extension Cluster {
             reconciledVersion = resourceVersion
             lastChangeSeen = now
         }
-        let due = gcPending || now.timeIntervalSince(lastChangeSeen) <= delay + 0.25
+        let due = gcPending || lastPass.timeIntervalSince(lastChangeSeen) <= delay + 0.25
+        if due { lastPass = now }
         lock.unlock()
         if due { reconcile(now: now, settings: settings) }
     }

@@ -55,6 +55,8 @@ public final class Cluster: @unchecked Sendable {
     /// The resourceVersion the controller timer last saw, and when it changed (see `reconcileIfDue`).
     var reconciledVersion: Int64 = 0
     var lastChangeSeen = Date.distantPast
+    /// When the controller timer last ran a pass (see `reconcileIfDue`).
+    var lastPass = Date.distantPast
     /// Deployment uid → its resourceVersion and pod-template hash (see `lockedTemplateHash`).
     var templateHashes: [String: (version: String, hash: String)] = [:]
     let uidSource: @Sendable () -> String
