@@ -411,7 +411,7 @@ public struct ReleaseEngine: Sendable {
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws -> String? {
         do {
-            return try await store.create(release, pending: true).storageVersion
+            return try await store.create(release).storageVersion
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }
