@@ -109,6 +109,12 @@ public enum ReleaseSecret {
         SegmentedGzip.precompress(ReleaseCodec.chartSegment(chart))
     }
 
+    /// Compresses `release`'s record ahead of time, on the calling thread, so that writing it
+    /// (or a record differing only in its status) later reuses the compressed segments.
+    public static func precompress(_ release: Release) {
+        _ = try? compressedRecord(release)
+    }
+
     /// base64(gzip at best compression(bytes)), the value Helm's `encodeRelease` returns.
     public static func base64Gzip(_ bytes: [UInt8], level: ZlibConfiguration.CompressionLevel = .bestCompression) throws -> String {
         var input = ByteBuffer(bytes: bytes)
