@@ -115,13 +115,6 @@ public enum ReleaseSecret {
         _ = try? compressedRecord(release)
     }
 
-    /// base64(gzip at best compression(bytes)), the value Helm's `encodeRelease` returns.
-    public static func base64Gzip(_ bytes: [UInt8], level: ZlibConfiguration.CompressionLevel = .bestCompression) throws -> String {
-        var input = ByteBuffer(bytes: bytes)
-        let compressed = try input.compress(with: .gzip(configuration: .init(compressionLevel: level)))
-        return Base64.encode(Array(compressed.readableBytesView))
-    }
-
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
         var input = ByteBuffer(bytes: bytes)
         // A release record is at most a Secret's 1 MiB, compressed; bound the output generously.

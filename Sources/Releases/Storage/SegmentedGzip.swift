@@ -62,7 +62,9 @@ enum SegmentedGzip {
         let bounds = [0] + cuts + [bytes.count]
         for i in 0..<bounds.count - 1 {
             let start = bounds[i]
-            let key = Key(bytes: bytes[start..<bounds[i + 1]], dictionary: i < 2 ? [] : bytes[max(bounds[i - 1], start - window)..<start],
+            // Copies, so that a cached segment does not keep the whole record alive.
+            let key = Key(bytes: Array(bytes[start..<bounds[i + 1]])[...],
+                          dictionary: i < 2 ? [] : Array(bytes[max(bounds[i - 1], start - window)..<start])[...],
                           last: i == bounds.count - 2)
             let (segment, computed) = try cache.value(for: key) { try deflate(key) }
             if computed { compressed += segment.count }
