@@ -171,6 +171,8 @@ public struct ReleaseEngine: Sendable {
     }
 
     func upgradeBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, install: Bool) async throws -> UpgradeOutcome {
+        // Known now: its part of the records is compressed while the history is read and the chart renders.
+        let chartRecord = precompressedChart(chart, options)
         let history = try await records(name: name, namespace: namespace)
         guard let last = history.last, last.status != .uninstalled || false else {
             if install {
@@ -190,7 +192,6 @@ public struct ReleaseEngine: Sendable {
         if options.reuseValues {
             values = Coalesce.merge(ReleaseRenderer.values(fromConfig: (deployed ?? last).config), values)
         }
-        let chartRecord = precompressedChart(chart, options)
         let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: true,
                                                   chartRecord: chartRecord)
         for w in rendered.warnings { log("warning: \(w)") }
