@@ -16,6 +16,7 @@ subprocess.run(["timeout", "30", after, "sandbox", "up", "--data-dir", work + "/
                 "--kubeconfig", work + "/kubeconfig", "--ready-delay-ms", "100"], check=True, stdout=subprocess.DEVNULL)
 env = dict(os.environ, KUBECONFIG=work + "/kubeconfig", HOME=work)
 results = {}
+failures = []
 
 
 def run(binary, label, namespace, *arguments):
@@ -24,7 +25,9 @@ def run(binary, label, namespace, *arguments):
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     t1, r1 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
-        sys.exit(f"{binary} {' '.join(arguments)} failed: {p.stderr.decode()}")
+        # Counted, not fatal: a hooked install now and then outlives the 60 s bound (either binary).
+        failures.append(f"{binary} {' '.join(arguments)} -n {namespace}: exit {p.returncode}: {p.stderr.decode().strip()[-300:]}")
+        return
     cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
     results.setdefault(label, []).append(((t1 - t0) * 1000, cpu * 1000))
 
@@ -40,6 +43,8 @@ try:
             run(binary, f"{side} upgrade, no change", f"{side.lower()}n{i}", "upgrade")
         for binary, side in order:
             run(binary, f"{side} install --no-wait (hook Job)", f"{side.lower()}h{i}", "install", "--create-namespace", "--no-wait")
+    for f in failures:
+        print("failed (left out):", f)
     print(f"A = {before}\nB = {after}\nmedians of {runs} runs, {os.cpu_count()} cores")
     for case in ("install --no-wait --no-hooks", "install --no-wait (hook Job)", "upgrade, no change"):
         a, b = results["A " + case], results["B " + case]

@@ -105,13 +105,13 @@ public enum ReleaseSecret {
     /// Compresses the chart segment of records holding `chart` ahead of time, on the calling
     /// thread, so that writing them later only compresses the rest. The engine calls it from
     /// another thread while the chart renders.
-    public static func precompress(chart: ChartRecord) {
+    static func precompress(chart: ChartRecord) {
         SegmentedGzip.precompress(ReleaseCodec.chartSegment(chart))
     }
 
     /// Compresses `release`'s record ahead of time, on the calling thread, so that writing it
     /// (or a record differing only in its status) later reuses the compressed segments.
-    public static func precompress(_ release: Release) {
+    static func precompress(_ release: Release) {
         _ = try? compressedRecord(release)
     }
 
