@@ -67,10 +67,12 @@ let package = Package(
         .target(
             name: "Releases",
             dependencies: [
-                "ChartRender", "KubeClient",
+                "ChartRender", "KubeClient", "CZlib",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        // The system zlib, for the release record's segmented gzip (Releases/Storage/SegmentedGzip.swift).
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "Sandbox",
             dependencies: [

@@ -85,7 +85,9 @@ public struct ReleaseEngine: Sendable {
         let warmUp = connectionWarmUp(options)
         defer { warmUp?.cancel() }
         async let pastRecords = records(name: name, namespace: namespace)
-        var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false)
+        let chartRecord = precompressedChart(chart, options)
+        var rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: 1, isUpgrade: false,
+                                                  chartRecord: chartRecord)
         trace?("rendered")
         let history = try await pastRecords
         trace?("history read")
@@ -96,7 +98,8 @@ public struct ReleaseEngine: Sendable {
         }
         let revision = (history.last?.version ?? 0) + 1
         if revision != 1 {
-            rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: false)
+            rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: false,
+                                                  chartRecord: chartRecord)
         }
         for w in rendered.warnings { log("warning: \(w)") }
         let now = GoTime.now()
@@ -104,6 +107,7 @@ public struct ReleaseEngine: Sendable {
                               info: ReleaseInfo(firstDeployed: now, lastDeployed: now, description: "Initial install underway", status: .pendingInstall, notes: rendered.notes),
                               chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks,
                               applyMethod: options.serverSide.method(following: nil), labels: options.labels)
+        precompress(release, options)
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
@@ -120,6 +124,20 @@ public struct ReleaseEngine: Sendable {
         trace?("ownership checked, pending record written")
         return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: [],
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
+    }
+
+    /// The chart as its release records hold it, whose part of the records is compressed on
+    /// another thread meanwhile (while the templates render), unless nothing will be recorded.
+    func precompressedChart(_ chart: Chart, _ options: ReleaseActionOptions) -> ChartRecord {
+        let record = ReleaseRenderer.record(of: chart)
+        if !options.dryRun { Task.detached { ReleaseSecret.precompress(chart: record) } }
+        return record
+    }
+
+    /// Compresses the pending record on another thread while the objects are prepared (discovery
+    /// requests), so writing it finds every segment compressed or being compressed.
+    func precompress(_ pending: Release, _ options: ReleaseActionOptions) {
+        if !options.dryRun { Task.detached { ReleaseSecret.precompress(pending) } }
     }
 
     /// Connections for the parallel requests to come, opened while the chart renders (nil for a
@@ -153,6 +171,8 @@ public struct ReleaseEngine: Sendable {
     }
 
     func upgradeBody(name: String, namespace: String, chart: Chart, values: [String: Value], options: ReleaseActionOptions, install: Bool) async throws -> UpgradeOutcome {
+        // Known now: its part of the records is compressed while the history is read and the chart renders.
+        let chartRecord = precompressedChart(chart, options)
         let history = try await records(name: name, namespace: namespace)
         guard let last = history.last, last.status != .uninstalled || false else {
             if install {
@@ -172,7 +192,8 @@ public struct ReleaseEngine: Sendable {
         if options.reuseValues {
             values = Coalesce.merge(ReleaseRenderer.values(fromConfig: (deployed ?? last).config), values)
         }
-        let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: true)
+        let rendered = try ReleaseRenderer.render(chart: chart, releaseName: name, namespace: namespace, values: values, revision: revision, isUpgrade: true,
+                                                  chartRecord: chartRecord)
         for w in rendered.warnings { log("warning: \(w)") }
         let ops = self.ops(name, namespace, options)
         try await installCRDs(rendered.crds, ops: ops, options: options)
@@ -411,7 +432,7 @@ public struct ReleaseEngine: Sendable {
     /// refuses this one before it changed anything.
     func createRecord(_ release: Release) async throws -> String? {
         do {
-            return try await store.create(release, pending: true).storageVersion
+            return try await store.create(release).storageVersion
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)
         }

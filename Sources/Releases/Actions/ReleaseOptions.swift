@@ -149,7 +149,7 @@ extension ReleaseRenderer {
 /// Rendering a chart for a release, shared by install, upgrade, diff and the CLI.
 public enum ReleaseRenderer {
     public static func render(chart: Chart, releaseName: String, namespace: String, values: [String: Value], revision: Int,
-                              isUpgrade: Bool, capabilities: Capabilities? = nil) throws -> RenderedRelease {
+                              isUpgrade: Bool, capabilities: Capabilities? = nil, chartRecord: ChartRecord? = nil) throws -> RenderedRelease {
         var options = RenderOptions()
         options.releaseName = releaseName
         options.namespace = namespace
@@ -178,7 +178,7 @@ public enum ReleaseRenderer {
             guard object.objectValue != nil else { objects = nil; break }
             objects?.append(object)
         }
-        return RenderedRelease(chart: record(of: chart), config: ManifestObjects.json(.map(values)).objectValue ?? [:],
+        return RenderedRelease(chart: chartRecord ?? record(of: chart), config: ManifestObjects.json(.map(values)).objectValue ?? [:],
                                manifest: manifest, hooks: plan.hooks, notes: files[notesKey] ?? "", crds: crds, warnings: plan.warnings, objects: objects)
     }
 

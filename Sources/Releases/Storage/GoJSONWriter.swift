@@ -27,6 +27,9 @@ struct GoJSONWriter {
 
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
+    /// JSON written before, as is.
+    mutating func raw(_ json: [UInt8]) { bytes.append(contentsOf: json) }
+
     mutating func int(_ i: Int) { raw(String(i)) }
 
     mutating func bytesAsBase64(_ data: [UInt8]) { string(Base64.encode(data)) }

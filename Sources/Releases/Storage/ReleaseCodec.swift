@@ -25,20 +25,62 @@ public enum ReleaseCodec {
     static let lockOrder = KeyOrder(fields: ["generated", "digest", "dependencies"], nested: ["dependencies": dependencyOrder])
 
     public static func encode(_ r: Release) -> [UInt8] {
+        write(r, chart: { encodeChart($0, &$1) }).bytes
+    }
+
+    /// `encode(r)` with the chart's JSON written once per chart (the records of one operation
+    /// share it), and the offsets where the parts that change between those records meet:
+    /// `{"name":…,"info":{…}` (status, description) | `,"chart":{…}` | `,"config":…,"manifest":…`
+    /// | `,"hooks":…` (their last runs) to the end. No cuts when the record has no chart.
+    static func segments(_ r: Release) -> (bytes: [UInt8], cuts: [Int]) {
+        let (bytes, cuts) = write(r) { chart, w in w.raw(chartJSON(chart)) }
+        guard cuts.count == 3 else { return (bytes, []) }
+        // No config and no manifest: nothing between the chart and the hooks.
+        return (bytes, cuts[1] == cuts[2] ? Array(cuts.prefix(2)) : cuts)
+    }
+
+    /// Charts written lately: one entry, enough for an operation's records (Array's `==` on the
+    /// same storage is immediate, so the lookup costs nothing when the chart is the one cached).
+    static let chartCache = RecentResults<ChartRecord, [UInt8]>(capacity: 1)
+
+    /// The chart's JSON, from `chartCache` when it was written lately (or is being written).
+    static func chartJSON(_ chart: ChartRecord) -> [UInt8] {
+        chartCache.value(for: chart) {
+            var w = GoJSONWriter()
+            encodeChart(chart, &w)
+            return w.bytes
+        }.value
+    }
+
+    /// The bytes of the record's chart segment (`,"chart":{…}`, as `segments` cuts it when the
+    /// record has a name, as every stored one has).
+    static func chartSegment(_ chart: ChartRecord) -> [UInt8] {
+        Array(#","chart":"#.utf8) + chartJSON(chart)
+    }
+
+    /// The release JSON and the offsets where the chart field starts and ends and where the fields
+    /// after the manifest start.
+    private static func write(_ r: Release, chart writeChart: (ChartRecord, inout GoJSONWriter) -> Void) -> (bytes: [UInt8], cuts: [Int]) {
         var w = GoJSONWriter()
+        var cuts: [Int] = []
         w.object { f in
             f.omitEmpty("name", r.name)
             if let info = r.info { f.field("info") { encodeInfo(info, &$0) } }
-            if let chart = r.chart { f.field("chart") { encodeChart(chart, &$0) } }
+            if let chart = r.chart {
+                cuts.append(f.writer.bytes.count)
+                f.field("chart") { writeChart(chart, &$0) }
+                cuts.append(f.writer.bytes.count)
+            }
             if !r.config.isEmpty { f.field("config") { $0.value(.object(r.config)) } }
             f.omitEmpty("manifest", r.manifest)
+            cuts.append(f.writer.bytes.count)
             if !r.hooks.isEmpty { f.field("hooks") { w in w.array(r.hooks) { encodeHook($1, &$0) } } }
             f.omitEmpty("version", r.version)
             f.omitEmpty("namespace", r.namespace)
             f.omitEmpty("apply_method", r.applyMethod)
             f.unknown(r.unknownFields)
         }
-        return w.bytes
+        return (w.bytes, cuts)
     }
 
     static func encodeInfo(_ i: ReleaseInfo, _ w: inout GoJSONWriter) {

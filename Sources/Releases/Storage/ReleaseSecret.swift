@@ -26,13 +26,10 @@ public enum ReleaseSecret {
     /// (an update replaces the labels, so it carries no `createdAt`).
     public enum Write: Sendable { case create, update }
 
-    /// How hard the payload is compressed: Helm's best compression for every record that lasts,
-    /// the fastest level for an operation's pending record, which the same operation rewrites
-    /// moments later (any level reads the same, in Helm too).
-    public enum Compression: Sendable { case best, fastest }
-
-    /// The Secret object (as sent to the API server) holding `release`.
-    public static func encode(_ release: Release, write: Write, now: GoTime = .now(), compression: Compression = .best) throws -> JSON {
+    /// The Secret object (as sent to the API server) holding `release`. The payload is gzipped at
+    /// best compression, as Helm does, in segments (`compressedRecord`), so the records an
+    /// operation writes one after another compress only what changed.
+    public static func encode(_ release: Release, write: Write, now: GoTime = .now()) throws -> JSON {
         var labels: [String: JSON] = [:]
         for (k, v) in release.labels where !systemLabels.contains(k) { labels[k] = .string(v) }
         labels[write == .create ? "createdAt" : "modifiedAt"] = .string(String(now.seconds))
@@ -40,7 +37,7 @@ public enum ReleaseSecret {
         labels["owner"] = .string(owner)
         labels["status"] = .string(release.status.rawValue)
         labels["version"] = .string(String(release.version))
-        let helmValue = try base64Gzip(ReleaseCodec.encode(release), level: compression == .best ? .bestCompression : .fastestCompression)
+        let helmValue = Base64.encode(try compressedRecord(release).gzip)
         var secret: JSON = [
             "apiVersion": "v1",
             "kind": "Secret",
@@ -96,11 +93,26 @@ public enum ReleaseSecret {
         return release
     }
 
-    /// base64(gzip at best compression(bytes)), the value Helm's `encodeRelease` returns.
-    public static func base64Gzip(_ bytes: [UInt8], level: ZlibConfiguration.CompressionLevel = .bestCompression) throws -> String {
-        var input = ByteBuffer(bytes: bytes)
-        let compressed = try input.compress(with: .gzip(configuration: .init(compressionLevel: level)))
-        return Base64.encode(Array(compressed.readableBytesView))
+    /// gzip at best compression of the release JSON (`ReleaseCodec.encode`), and how many of its
+    /// bytes this call compressed: the segments `ReleaseCodec.segments` cuts that were compressed
+    /// lately (or are being compressed, by `precompress`) come from `cache`.
+    static func compressedRecord(_ release: Release, cache: RecentResults<SegmentedGzip.Key, SegmentedGzip.Deflated> = SegmentedGzip.shared)
+        throws -> (gzip: [UInt8], compressed: Int) {
+        let (json, cuts) = ReleaseCodec.segments(release)
+        return try SegmentedGzip.gzip(json, cuts: cuts, cache: cache)
+    }
+
+    /// Compresses the chart segment of records holding `chart` ahead of time, on the calling
+    /// thread, so that writing them later only compresses the rest. The engine calls it from
+    /// another thread while the chart renders.
+    static func precompress(chart: ChartRecord) {
+        SegmentedGzip.precompress(ReleaseCodec.chartSegment(chart))
+    }
+
+    /// Compresses `release`'s record ahead of time, on the calling thread, so that writing it
+    /// (or a record differing only in its status) later reuses the compressed segments.
+    static func precompress(_ release: Release) {
+        _ = try? compressedRecord(release)
     }
 
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {

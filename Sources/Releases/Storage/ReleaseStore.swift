@@ -58,14 +58,12 @@ public struct ReleaseStore: Sendable {
     }
 
     /// Stores a new revision; `revisionExists` when another writer stored it first. Returns it
-    /// with the stored Secret's version, for a later `update`. `pending`: the record is an
-    /// operation's pending revision, rewritten when it ends, so it is compressed for speed.
+    /// with the stored Secret's version, for a later `update`.
     @discardableResult
-    public func create(_ release: Release, now: GoTime = .now(), pending: Bool = false) async throws -> Release {
+    public func create(_ release: Release, now: GoTime = .now()) async throws -> Release {
         do {
             let stored = try await backend.create(namespace: release.namespace,
-                                                  secret: try ReleaseSecret.encode(release, write: .create, now: now,
-                                                                                   compression: pending ? .fastest : .best))
+                                                  secret: try ReleaseSecret.encode(release, write: .create, now: now))
             var r = release
             r.storageVersion = stored[path: ["metadata", "resourceVersion"]]?.stringValue
             return r

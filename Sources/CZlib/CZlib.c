@@ -1,0 +1,1 @@
+// Empty: the target only exposes the system zlib's header and links libz.

@@ -1,0 +1,120 @@
+import CZlib
+import Foundation
+
+/// A zlib call that failed (only when zlib runs out of memory or is misused).
+struct ZlibError: Error, CustomStringConvertible {
+    var call: String
+    var status: Int32
+    var description: String { "zlib \(call) failed with status \(status)" }
+}
+
+/// gzip at best compression of bytes cut into segments, pigz's way: each segment is its own raw
+/// deflate stream, ended on a byte boundary by a sync flush (the last one by the final block), so
+/// the streams concatenated after one gzip header are one gzip member any reader accepts. A
+/// segment's compressed form depends only on its bytes (and its dictionary), so one that was
+/// compressed before, for another record of the same operation, is reused: the pending and the
+/// final record of an install differ only in their first segment.
+enum SegmentedGzip {
+    /// A segment as raw deflate, with what the gzip trailer needs.
+    struct Deflated: Sendable {
+        var bytes: [UInt8]
+        var crc: UInt
+        var count: Int
+    }
+
+    /// What a segment's compressed form depends on: its bytes, its preset dictionary, whether it
+    /// ends the stream.
+    struct Key: Equatable, Sendable {
+        var bytes: ArraySlice<UInt8>
+        var dictionary: ArraySlice<UInt8>
+        var last: Bool
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.last == b.last && same(a.bytes, b.bytes) && same(a.dictionary, b.dictionary)
+        }
+
+        static func same(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+            a.count == b.count && a.withUnsafeBytes { x in
+                b.withUnsafeBytes { y in
+                    guard let p = x.baseAddress, let q = y.baseAddress else { return true }  // both empty
+                    return memcmp(p, q, x.count) == 0
+                }
+            }
+        }
+    }
+
+    /// Segments compressed lately: an operation's records (pending, final, a superseded one) hold
+    /// up to four each.
+    static let shared = RecentResults<Key, Deflated>(capacity: 8)
+
+    static let window = 32 * 1024
+
+    /// The gzip member of `bytes` cut at `cuts` (ascending offsets inside it), and how many input
+    /// bytes this call compressed itself (the others came from `cache`). Segments from the third
+    /// on start from the previous one's last 32 KiB as preset dictionary (as pigz does), so
+    /// matches reach back across the cut; the second does not, so that it stays the same when
+    /// the first changes.
+    static func gzip(_ bytes: [UInt8], cuts: [Int], cache: RecentResults<Key, Deflated> = shared) throws -> (gzip: [UInt8], compressed: Int) {
+        // ID1 ID2, deflate, no flags, no mtime, XFL 2 (best compression), OS 3 (Unix), as zlib writes it.
+        var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 2, 3]
+        var crc = crc32(0, nil, 0)
+        var compressed = 0
+        let bounds = [0] + cuts + [bytes.count]
+        for i in 0..<bounds.count - 1 {
+            let start = bounds[i]
+            // Copies, so that a cached segment does not keep the whole record alive.
+            let key = Key(bytes: Array(bytes[start..<bounds[i + 1]])[...],
+                          dictionary: i < 2 ? [] : Array(bytes[max(bounds[i - 1], start - window)..<start])[...],
+                          last: i == bounds.count - 2)
+            let (segment, computed) = try cache.value(for: key) { try deflate(key) }
+            if computed { compressed += segment.count }
+            out += segment.bytes
+            crc = crc32_combine(crc, segment.crc, off_t(segment.count))
+        }
+        for value in [UInt32(truncatingIfNeeded: crc), UInt32(truncatingIfNeeded: bytes.count)] {
+            out += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+        }
+        return (out, compressed)
+    }
+
+    /// Compresses `segment` into `cache` as a record's second segment (no dictionary, not the
+    /// last), unless it is there already. A failure is left for the record's own write to report.
+    static func precompress(_ segment: [UInt8], cache: RecentResults<Key, Deflated> = shared) {
+        let key = Key(bytes: segment[...], dictionary: [], last: false)
+        _ = try? cache.value(for: key) { try deflate(key) }
+    }
+
+    /// One segment as raw deflate at level 9, ended by a sync flush or, for the last, the final block.
+    static func deflate(_ key: Key) throws -> Deflated {
+        var stream = z_stream()
+        // Negative window bits: a raw stream, no zlib or gzip wrapper of its own.
+        var status = deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                                   Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw ZlibError(call: "deflateInit2", status: status) }
+        defer { deflateEnd(&stream) }
+        if !key.dictionary.isEmpty {
+            status = key.dictionary.withUnsafeBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, UInt32($0.count)) }
+            guard status == Z_OK else { throw ZlibError(call: "deflateSetDictionary", status: status) }
+        }
+        let flush = key.last ? Z_FINISH : Z_SYNC_FLUSH
+        var out: [UInt8] = []
+        // Room for the whole result plus the flush marker, so one call normally does it.
+        var buffer = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(key.bytes.count))) + 64)
+        try key.bytes.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = UInt32(input.count)
+            repeat {
+                let capacity = buffer.count
+                status = buffer.withUnsafeMutableBufferPointer { b in
+                    stream.next_out = b.baseAddress
+                    stream.avail_out = UInt32(capacity)
+                    return CZlib.deflate(&stream, flush)
+                }
+                guard status == Z_OK || status == Z_STREAM_END else { throw ZlibError(call: "deflate", status: status) }
+                out += buffer[..<(capacity - Int(stream.avail_out))]
+            } while stream.avail_out == 0  // the output filled the buffer: zlib may hold more
+        }
+        let crc = key.bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }
+        return Deflated(bytes: out, crc: crc, count: key.bytes.count)
+    }
+}
