@@ -55,14 +55,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
-        try """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: c, cluster: {server: "https://127.0.0.1:\(port)"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: x, context: {cluster: c, user: u, namespace: dry}}]
-        current-context: x
-        """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try singleContextKubeconfig(server: "https://127.0.0.1:\(port)", namespace: "dry").write(toFile: kubeconfig, atomically: true, encoding: .utf8)
         let chart = dir.appendingPathComponent("chart")
         for (rel, text) in Self.chartFiles.merging(["Chart.yaml": "apiVersion: v2\nname: early\nversion: 1.0.0\n"]) { $1 } {
             let url = chart.appendingPathComponent(rel)

@@ -61,6 +61,18 @@ final class SandboxProcessFixture: Sendable {
     }
 }
 
+/// A kubeconfig with one context (token auth) for `server`, whose namespace is `namespace`.
+func singleContextKubeconfig(server: String, namespace: String) -> String {
+    """
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: c, cluster: {server: "\(server)"}}]
+    users: [{name: u, user: {token: t}}]
+    contexts: [{name: x, context: {cluster: c, user: u, namespace: \(namespace)}}]
+    current-context: x
+    """
+}
+
 let releaseCLIRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
 let slowChartFiles: [String: String] = [

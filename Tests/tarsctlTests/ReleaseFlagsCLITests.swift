@@ -26,14 +26,7 @@ extension ReleaseCLITests {
 
             // --dry-run (client) never contacts the cluster: a kubeconfig naming a closed port works.
             let dead = s.dir.appendingPathComponent("dead-kubeconfig").path
-            try """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-            users: [{name: u, user: {token: t}}]
-            contexts: [{name: x, context: {cluster: c, user: u, namespace: dry}}]
-            current-context: x
-            """.write(toFile: dead, atomically: true, encoding: .utf8)
+            try singleContextKubeconfig(server: "https://127.0.0.1:1", namespace: "dry").write(toFile: dead, atomically: true, encoding: .utf8)
             for flag in ["--dry-run", "--dry-run=client"] {
                 let client = try await CLI.run(["install", "d1", slow, flag, "--kubeconfig", dead])
                 #expect(client.status == 0, "\(flag): \(client.stderr)")
