@@ -17,8 +17,10 @@ import Testing
         return out.stdoutText.split(separator: "\n").map(String.init)
     }
 
-    func withServer(_ body: (SandboxServer, String) async throws -> Void) async throws {
-        let server = try await SandboxServer.start(configuration: SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: .milliseconds(100)))
+    func withServer(http2: Bool = true, _ body: (SandboxServer, String) async throws -> Void) async throws {
+        var configuration = SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: .milliseconds(100))
+        configuration.http2 = http2
+        let server = try await SandboxServer.start(configuration: configuration)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("h2-\(UUID().uuidString)").path
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -50,6 +52,15 @@ import Testing
             let unauthorized = try await curl(["--cacert", dir + "/ca.crt", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}\\n", server.url + "/api/v1/namespaces"])
             #expect(unauthorized == ["2 401"])
             #expect(server.acceptedConnections == ["h2": 2, "http/1.1": 1])
+        }
+    }
+
+    @Test func withoutHTTP2ItServesHTTP11Only() async throws {
+        try await withServer(http2: false) { server, dir in
+            let lines = try await curl(["--http2", "--cacert", dir + "/ca.crt", "-H", "Authorization: Bearer \(server.token)",
+                                        "-w", "%{http_version} %{http_code}\\n", "-o", "/dev/null", server.url + "/version"])
+            #expect(lines == ["1.1 200"])
+            #expect(server.acceptedConnections == ["http/1.1": 1])
         }
     }
 

@@ -58,7 +58,7 @@ public final class SandboxServer: Sendable {
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(certificates.caCertificatePEM.utf8)))
         // As the real API server: HTTP/2 when the client offers it (kubectl and KubeClient do), so
         // parallel requests share one TLS connection; HTTP/1.1 for clients that offer only that or no ALPN.
-        tls.applicationProtocols = ["h2", "http/1.1"]
+        tls.applicationProtocols = configuration.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         let sslContext = try NIOSSLContext(configuration: tls)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
