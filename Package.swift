@@ -93,7 +93,9 @@ let package = Package(
         // Helpers that keep the tests' blocking waits (child processes) off the concurrency pool.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox", "TestSupport"]),
+        .testTarget(name: "KubeClientTests", dependencies: [
+            "KubeClient", "Sandbox", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient", "TestSupport"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import AsyncHTTPClient
 import Testing
 @testable import KubeClient
 import Sandbox
@@ -77,6 +78,36 @@ import Sandbox
             await client.shutdown()
             #expect(namespaces.items.contains { $0[path: ["metadata", "name"]] == "default" })
             #expect(server.acceptedConnections == ["h2": 1])
+        }
+    }
+}
+
+/// A request handed to an h2 connection the server has just closed fails in AsyncHTTPClient
+/// with `HTTPClientError.cancelled` (its pool had not yet seen the close), although nobody
+/// cancelled anything: the client must retry it like any request on a lost connection. (Before,
+/// it surfaced as a CancellationError: in about a third of the runs of the loop below.)
+@Suite struct HTTP2ConnectionLossTests {
+    @Test func cancelledByTheHTTPClientIsALostConnection() async throws {
+        try await withTokenClient { client, _, _ in
+            let call = Call(method: .PATCH, path: "/api/v1/namespaces/default/configmaps/x?fieldManager=tarsctl", verb: "apply", resource: "configmaps")
+            let failure = client.transport.classify(HTTPClientError.cancelled, call: call)
+            #expect(failure.phase == .afterSend)
+            #expect(failure.summary == "connection closed by the server")
+            let error = try #require(failure.error as? KubeClientError)
+            #expect(error.kind == .connection)
+            #expect(error.description.contains("closed the connection before answering PATCH /api/v1/namespaces/default/configmaps/x ("))
+        }
+    }
+
+    @Test func requestsRightAfterADroppedConnectionAreRetried() async throws {
+        try await withTokenClient(faults: FaultSettings(dropRate: 0.5), configure: { $0.maxRetries = 30 }) { client, server, _ in
+            for i in 0..<100 {
+                // Not retried (a POST may have been applied): its failure closes the connection...
+                _ = try? await client.create(configMap("c\(i)"))
+                // ...and this read goes out at once, possibly onto that connection.
+                _ = try await client.list(apiVersion: "v1", kind: "ConfigMap")
+            }
+            #expect((server.acceptedConnections["h2"] ?? 0) > 1)
         }
     }
 }
