@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
@@ -80,6 +81,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // HTTP/2 over ALPN, as the real API server speaks it (AsyncHTTPClient already depends on it).
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -90,7 +93,9 @@ let package = Package(
         // Helpers that keep the tests' blocking waits (child processes) off the concurrency pool.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "Sandbox", "TestSupport"]),
+        .testTarget(name: "KubeClientTests", dependencies: [
+            "KubeClient", "Sandbox", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient", "TestSupport"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
         .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"]),

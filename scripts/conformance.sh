@@ -200,7 +200,7 @@ stop_faulty() { kill "$(cat "$1.pid")" 2>/dev/null; wait "$(cat "$1.pid")" 2>/de
 fport=$((port + 1))
 SANDBOX_FAULT_429_RATE=1 serve_faulty "$work/f429" "$fport"
 hdrs=$(curl -sk -D - -o /dev/null -H "Authorization: Bearer $(cat "$work/f429/token")" "https://127.0.0.1:$fport/api/v1/namespaces" || true)
-if echo "$hdrs" | grep -q "^HTTP/1.1 429" && echo "$hdrs" | grep -qi "^retry-after: 1"; then ok "fault: 429 with Retry-After"; else bad "fault: 429 with Retry-After" "$hdrs"; fi
+if echo "$hdrs" | grep -Eq "^HTTP/(1\.1|2) 429" && echo "$hdrs" | grep -qi "^retry-after: 1"; then ok "fault: 429 with Retry-After"; else bad "fault: 429 with Retry-After" "$hdrs"; fi
 stop_faulty "$work/f429"
 serve_faulty "$work/f500" "$fport" --fault500-rate 1
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/f500/token")" "https://127.0.0.1:$fport/version" || true)

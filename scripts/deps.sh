@@ -10,7 +10,7 @@ command -v swift >/dev/null || { echo "error: swift is not on PATH; install Swif
 [ "$mode" = build ] && exit 0
 
 apt_packages=(golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
-  golang-gopkg-yaml.v2-dev golang-github-burntsushi-toml-dev postgresql redis-server openssl)
+  golang-gopkg-yaml.v2-dev golang-github-burntsushi-toml-dev postgresql redis-server openssl curl)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 # kubectl (release Secret and conformance tests), from Debian only when none is on PATH.

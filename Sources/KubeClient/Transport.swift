@@ -438,14 +438,15 @@ final class Transport: Sendable {
             case .connectTimeout, .tlsHandshakeTimeout:
                 return Failure(phase: .connect, summary: "connect timeout", error: KubeClientError(.timeout,
                     "timed out connecting to \(server) (\(ctx)); check that the server is reachable from here (VPN, firewall, proxy-url)"))
-            case .remoteConnectionClosed:
+            case .remoteConnectionClosed, .cancelled:
+                // `.cancelled` is not our cancellation (handled before classifying): AsyncHTTPClient
+                // also reports it for a request handed to an HTTP/2 connection the server had just
+                // closed (the pool had not seen the close yet) or running when it shut down.
                 return Failure(phase: .afterSend, summary: "connection closed by the server", error: KubeClientError(.connection,
                     "\(server) closed the connection before answering \(call.method.rawValue) \(call.path.split(separator: "?").first ?? "") (\(ctx)); the request may or may not have been applied, check the object and try again"))
             case .deadlineExceeded, .readTimeout:
                 return Failure(phase: .afterSend, summary: "request timed out", error: KubeClientError(.timeout,
                     "\(call.verb) \(call.resource) on \(server) did not answer within \(Self.format(call.timeout ?? options.requestTimeout)) (\(ctx)); the server may be overloaded, try again"))
-            case .cancelled:
-                return Failure(phase: .permanent, summary: "cancelled", error: CancellationError())
             default:
                 break
             }

@@ -14,6 +14,7 @@ struct SandboxServe: ParsableCommand {
     @Option(help: "Share of requests answered 500 (0-1).") var fault500Rate: Double?
     @Option(help: "Share of requests whose connection is dropped (0-1).") var faultDropRate: Double?
     @Option(help: "Refuse connections for this many seconds after start.") var faultRefuseSeconds: Double?
+    @Flag(help: "Serve HTTP/1.1 only (no h2 over ALPN), e.g. to compare the two.") var http1Only = false
 
     func run() throws {
         var faults = FaultSettings.fromEnvironment()
@@ -22,7 +23,9 @@ struct SandboxServe: ParsableCommand {
         if let v = fault500Rate { faults.serverErrorRate = v }
         if let v = faultDropRate { faults.dropRate = v }
         if let v = faultRefuseSeconds { faults.refuseConnectionsFor = .milliseconds(Int64(v * 1000)) }
-        let configuration = SandboxConfiguration(port: port, dataDirectory: location.dataDir, readyDelay: .milliseconds(readyDelayMs), faults: faults)
+        var settings = SandboxConfiguration(port: port, dataDirectory: location.dataDir, readyDelay: .milliseconds(readyDelayMs), faults: faults)
+        settings.http2 = !http1Only
+        let configuration = settings
         let server = try runBlocking { try await SandboxServer.start(configuration: configuration) }
         FileHandle.standardOutput.write(Data("sandbox listening on \(server.url)\n".utf8))
         signal(SIGTERM, SIG_IGN)

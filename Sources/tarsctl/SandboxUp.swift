@@ -11,6 +11,7 @@ struct SandboxUp: ParsableCommand {
     @Option(help: "Kubeconfig to write (default: $KUBECONFIG or ~/.kube/config).") var kubeconfig: String?
     @Flag(help: "Keep the current kubeconfig context.") var noSwitch = false
     @Option(help: "Milliseconds until new pods and jobs are ready.") var readyDelayMs: Int = 500
+    @Flag(help: "Serve HTTP/1.1 only (no h2 over ALPN), e.g. to compare the two.") var http1Only = false
 
     func run() throws {
         let files = location.files
@@ -20,7 +21,8 @@ struct SandboxUp: ParsableCommand {
             print("sandbox already running (pid \(pid)) at \(files.endpoint ?? "?")")
         } else {
             try? FileManager.default.removeItem(atPath: files.endpointPath)
-            let pid = try SandboxProcess.spawn(files: files, arguments: ["sandbox", "serve", "--data-dir", location.dataDir, "--port", String(port), "--ready-delay-ms", String(readyDelayMs)])
+            let pid = try SandboxProcess.spawn(files: files, arguments: ["sandbox", "serve", "--data-dir", location.dataDir, "--port", String(port), "--ready-delay-ms", String(readyDelayMs)]
+                                               + (http1Only ? ["--http1-only"] : []))
             guard SandboxProcess.waitUntilListening(files, pid: pid, timeout: 10) else {
                 throw SandboxError("the sandbox did not start; see \(files.logPath)")
             }

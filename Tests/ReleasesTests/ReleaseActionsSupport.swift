@@ -42,8 +42,10 @@ struct ActionsHarness {
                   x-kubernetes-preserve-unknown-fields: true
         """
 
-    static func start(maxRetries: Int = 5, readyDelay: Duration = .milliseconds(100)) async throws -> ActionsHarness {
-        let s = try await SandboxServer.start(configuration: SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: readyDelay))
+    static func start(maxRetries: Int = 5, readyDelay: Duration = .milliseconds(100), http2: Bool = true) async throws -> ActionsHarness {
+        var configuration = SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: readyDelay)
+        configuration.http2 = http2
+        let s = try await SandboxServer.start(configuration: configuration)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarsctl-actions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("kubeconfig").path

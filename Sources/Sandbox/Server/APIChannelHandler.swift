@@ -5,7 +5,8 @@ import NIOHTTP1
 import NIOSSL
 
 /// Reads one HTTP request at a time, authenticates it, applies fault injection and answers
-/// through the `Router`; watches stay open and stream one JSON event per line.
+/// through the `Router`; watches stay open and stream one JSON event per line. Over HTTP/1.1
+/// there is one per connection; over h2 one per stream, which knows its connection (`connection`).
 final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -13,6 +14,8 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let router: Router
     private let token: String
     private let faults: FaultSettings
+    /// The TCP/TLS connection: the handler's own channel over HTTP/1.1, the parent of its stream over h2.
+    private let connection: Channel
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var watch: ActiveWatch?
@@ -26,10 +29,11 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         var bookmarks: RepeatedTask?
     }
 
-    init(router: Router, token: String, faults: FaultSettings) {
+    init(router: Router, token: String, faults: FaultSettings, connection: Channel) {
         self.router = router
         self.token = token
         self.faults = faults
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -65,8 +69,9 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func authenticated(context: ChannelHandlerContext, head: HTTPRequestHead) -> Bool {
         if let header = head.headers.first(name: "authorization"), header == "Bearer \(token)" { return true }
-        // The TLS layer verified any presented client certificate against the sandbox CA.
-        if let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self), tls.peerCertificate != nil { return true }
+        // The TLS layer verified any presented client certificate against the sandbox CA. It sits in
+        // the connection's pipeline, which an h2 stream shares the event loop with.
+        if let tls = try? connection.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self), tls.peerCertificate != nil { return true }
         return false
     }
 
@@ -74,7 +79,11 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         var rng = SystemRandomNumberGenerator()
         switch faults.decide(using: &rng) {
         case .drop:
-            context.close(promise: nil)
+            // The whole connection, also over h2: the fault stands for a lost connection, so clients
+            // see what they would see then (every request in flight on it fails, idempotent ones are
+            // retried), as with HTTP/1.1 where the connection carried just this request. Resetting
+            // only the stream would model another fault (RST_STREAM), which clients treat differently.
+            connection.close(promise: nil)
             return
         case .tooManyRequests:
             let error = APIError.tooManyRequests(retryAfter: faults.retryAfterSeconds)
@@ -126,11 +135,13 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Length", value: String(bytes.count))
         headers.add(name: "Cache-Control", value: "no-cache, private")
         for (name, value) in extra { headers.add(name: name, value: value) }
-        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        // An h2 request head says HTTP/2.0 and no keep-alive, yet the stream ends by itself with the
+        // response and the connection must stay open for the other streams.
+        let keepAlive = head.version.major >= 2 || head.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
-        let keepAlive = head.isKeepAlive
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
             if !keepAlive { channel.close(promise: nil) }
         }
@@ -155,9 +166,10 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Cache-Control", value: "no-cache, private")
+        // HTTP/1.1 only: the h2 codec drops this connection-specific header and sends DATA frames.
         headers.add(name: "Transfer-Encoding", value: "chunked")
         let watcher = Watcher(typeID: request.typeID, namespace: request.namespace, fieldSelector: request.fieldSelector, labelSelector: request.labelSelector, send: send,
-                              close: { channel.close(promise: nil) })
+                              close: { channel.close(promise: nil) })  // over h2 this resets just the watch's stream
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         let id: UInt64
         do {

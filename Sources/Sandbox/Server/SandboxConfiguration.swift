@@ -12,6 +12,9 @@ public struct SandboxConfiguration: Sendable {
     public var controllers = ControllerSettings()
     public var faults = FaultSettings()
     public var threads = 2
+    /// Offer h2 over ALPN, as kube-apiserver does; false serves HTTP/1.1 only (as before), to
+    /// compare the two or to serve a client that mishandles h2.
+    public var http2 = true
 
     public init(port: Int = 0, dataDirectory: String? = nil, token: String? = nil, readyDelay: Duration = .milliseconds(500), faults: FaultSettings = FaultSettings()) {
         self.port = port

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 
@@ -24,9 +25,10 @@ public final class SandboxServer: Sendable {
     private let timers: LockedValue<[RepeatedTask]>
     private let saver: SnapshotSaver?
     private let refuseUntil: LockedValue<Date>
+    private let protocols: LockedValue<[String: Int]>
 
     private init(url: String, port: Int, token: String, cluster: Cluster, certificates: SandboxCertificates, group: MultiThreadedEventLoopGroup,
-                 channel: Channel, timers: LockedValue<[RepeatedTask]>, saver: SnapshotSaver?, refuseUntil: LockedValue<Date>) {
+                 channel: Channel, timers: LockedValue<[RepeatedTask]>, saver: SnapshotSaver?, refuseUntil: LockedValue<Date>, protocols: LockedValue<[String: Int]>) {
         self.url = url
         self.port = port
         self.token = token
@@ -38,6 +40,7 @@ public final class SandboxServer: Sendable {
         self.timers = timers
         self.saver = saver
         self.refuseUntil = refuseUntil
+        self.protocols = protocols
     }
 
     public static func start(configuration: SandboxConfiguration) async throws -> SandboxServer {
@@ -53,7 +56,9 @@ public final class SandboxServer: Sendable {
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.serverKeyPEM.utf8), format: .pem)))
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(certificates.caCertificatePEM.utf8)))
-        tls.applicationProtocols = ["http/1.1"]
+        // As the real API server: HTTP/2 when the client offers it (kubectl and KubeClient do), so
+        // parallel requests share one TLS connection; HTTP/1.1 for clients that offer only that or no ALPN.
+        tls.applicationProtocols = configuration.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         let sslContext = try NIOSSLContext(configuration: tls)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
@@ -63,19 +68,36 @@ public final class SandboxServer: Sendable {
         // The router learns the bound address after bind; discovery only reports it.
         let address = LockedValue("\(host):\(configuration.port)")
         let routerBox = LockedValue<Router?>(nil)
+        let protocols = LockedValue<[String: Int]>([:])
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 512)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { connection in
                 if refuseUntil.withLock({ $0 }) > Date() {
-                    return channel.close()
+                    return connection.close()
                 }
-                guard let router = routerBox.withLock({ $0 }) else { return channel.close() }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, token: token, faults: faults))
+                guard let router = routerBox.withLock({ $0 }) else { return connection.close() }
+                return connection.eventLoop.makeCompletedFuture {
+                    try connection.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                }.flatMap {
+                    // After the handshake ALPN picks the pipeline. HTTP/1.1 (or no ALPN): the HTTP/1
+                    // codec and one APIChannelHandler for the connection. h2: a child channel per
+                    // stream, each with HTTP2FramePayloadToHTTP1ServerCodec and an APIChannelHandler
+                    // of its own, so routing, watches and faults see HTTP/1-style parts either way.
+                    connection.configureCommonHTTPServerPipeline(
+                        connectionConfiguration: Self.http2Connection, streamConfiguration: Self.http2Stream,
+                        h2ConnectionChannelConfigurator: { _ in
+                            protocols.withLock { $0["h2", default: 0] += 1 }
+                            return connection.eventLoop.makeSucceededVoidFuture()
+                        }
+                    ) { channel in
+                        // Called once for an HTTP/1.1 connection itself, or for each h2 stream.
+                        if channel === connection { protocols.withLock { $0["http/1.1", default: 0] += 1 } }
+                        return channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, token: token, faults: faults, connection: connection))
+                        }
+                    }
                 }
             }
         routerBox.withLock { $0 = Router(cluster: cluster, serverAddress: address.withLock { $0 }) }
@@ -100,7 +122,7 @@ public final class SandboxServer: Sendable {
             tasks.append(loop.scheduleRepeatedTask(initialDelay: SnapshotSaver.interval, delay: SnapshotSaver.interval) { _ in saver.tick() })
         }
         let server = SandboxServer(url: "https://\(host):\(port)", port: port, token: token, cluster: cluster, certificates: certificates,
-                                   group: group, channel: channel, timers: LockedValue(tasks), saver: saver, refuseUntil: refuseUntil)
+                                   group: group, channel: channel, timers: LockedValue(tasks), saver: saver, refuseUntil: refuseUntil, protocols: protocols)
         if let files { try files.writeEndpoint(port: port) }
         return server
     }
@@ -109,6 +131,10 @@ public final class SandboxServer: Sendable {
     public func refuseConnections(for duration: Duration) {
         refuseUntil.withLock { $0 = Date().addingTimeInterval(Self.seconds(duration)) }
     }
+
+    /// TLS connections accepted so far, by the protocol ALPN chose ("h2" or "http/1.1"); refused
+    /// connections are not counted. Shows how many handshakes a client needed.
+    public var acceptedConnections: [String: Int] { protocols.withLock { $0 } }
 
     /// Stops listening, saves the state (when persistent) and releases the threads.
     public func shutdown() async throws {
@@ -121,6 +147,28 @@ public final class SandboxServer: Sendable {
     /// A client certificate signed by the sandbox CA, accepted instead of the token.
     public func issueClientCertificate(commonName: String) throws -> (certificatePEM: String, keyPEM: String) {
         try certificates.issueClientCertificate(commonName: commonName)
+    }
+
+    /// HTTP/2 limits after the API server's: 250 concurrent streams (a watch holds one for its
+    /// whole life) and a 256 KiB stream window, so a typical object body goes out without waiting
+    /// for WINDOW_UPDATE; the connection window has room for every stream's at once.
+    private static let streamWindow = 256 * 1024
+    private static let maxStreams = 250
+
+    private static var http2Connection: NIOHTTP2Handler.ConnectionConfiguration {
+        var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+        configuration.initialSettings = nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: maxStreams),
+            HTTP2Setting(parameter: .initialWindowSize, value: streamWindow),
+        ]
+        configuration.targetWindowSize = maxStreams * streamWindow
+        return configuration
+    }
+
+    private static var http2Stream: NIOHTTP2Handler.StreamConfiguration {
+        var configuration = NIOHTTP2Handler.StreamConfiguration()
+        configuration.targetWindowSize = streamWindow
+        return configuration
     }
 
     static func seconds(_ d: Duration) -> Double {
