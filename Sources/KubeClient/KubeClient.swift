@@ -175,7 +175,15 @@ public final class KubeClient: Sendable {
         // A second warm-up (the CLI opens connections ahead, then the engine asks again) only
         // opens what the first did not ask for.
         let wanted = max(0, min(connections, options.maxConnections))
-        let start = warmedUp.claim(upTo: wanted)
+        var start = warmedUp.claim(upTo: wanted)
+        guard start < wanted else { return }
+        if start == 0 {
+            // One request first: when it is answered over HTTP/2, its connection carries every
+            // request to come, and opening more would only cost handshakes on both sides.
+            let call = Call(method: .GET, path: "/version", verb: "get", resource: "version")
+            guard let first = try? await transport.sendRaw(call), !first.multiplexed else { return }
+            start = 1
+        }
         await withTaskGroup(of: Void.self) { group in
             for _ in start..<wanted {
                 group.addTask { _ = try? await self.serverVersion() }

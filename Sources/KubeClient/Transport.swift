@@ -38,6 +38,8 @@ struct RawResponse: Sendable {
     var status: Int
     var headers: HTTPHeaders
     var body: [UInt8]
+    /// Answered over HTTP/2: the connection carries any number of requests at once.
+    var multiplexed = false
 }
 
 /// A value behind a lock, for the few mutable bits the client shares between tasks.
@@ -273,7 +275,8 @@ final class Transport: Sendable {
             do {
                 let response = try await http.execute(request, deadline: deadline)
                 let body = try await response.body.collect(upTo: 512 * 1024 * 1024)
-                outcome = .success(RawResponse(status: Int(response.status.code), headers: response.headers, body: Array(body.readableBytesView)))
+                outcome = .success(RawResponse(status: Int(response.status.code), headers: response.headers, body: Array(body.readableBytesView),
+                                               multiplexed: response.version.major >= 2))
             } catch {
                 outcome = .failure(error)
             }

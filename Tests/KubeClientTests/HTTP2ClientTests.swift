@@ -32,9 +32,25 @@ import Sandbox
     /// With `httpVersion = .automatic` the pool starts out expecting h2 and opens one connection
     /// for all of them (it opens more only once a server answers HTTP/1.1).
     @Test func coldWarmUpOpensOneConnection() async throws {
-        try await withTokenClient { client, server, _ in
+        let log = LogCapture()
+        try await withTokenClient(log: log) { client, server, _ in
             await client.warmUp(connections: 8)
             #expect(server.acceptedConnections == ["h2": 1])
+            // Once the first answer came over h2, no more requests are sent to open connections.
+            #expect(log.all.filter { $0.hasPrefix("GET ") && $0.contains("/version ") }.count == 1, "\(log.all)")
+        }
+    }
+
+    /// Over HTTP/1.1 a connection carries one request at a time: after the first answer the
+    /// warm-up sends the other seven at once, which opens more connections (how many depends on
+    /// how fast the first ones free up again).
+    @Test func warmUpOverHTTP1OpensMoreConnections() async throws {
+        let log = LogCapture()
+        try await withTokenClient(http2: false, log: log) { client, server, _ in
+            await client.warmUp(connections: 8)
+            #expect((server.acceptedConnections["http/1.1"] ?? 0) > 1, "\(server.acceptedConnections)")
+            #expect(server.acceptedConnections["h2"] == nil)
+            #expect(log.all.filter { $0.hasPrefix("GET ") && $0.contains("/version ") }.count == 8, "\(log.all)")
         }
     }
 

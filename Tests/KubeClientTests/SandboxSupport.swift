@@ -44,8 +44,10 @@ struct TempDir {
 }
 
 /// Starts an in-process sandbox over HTTPS on 127.0.0.1, runs `body`, and stops it.
-func withSandbox(faults: FaultSettings = FaultSettings(), _ body: (SandboxServer) async throws -> Void) async throws {
-    let server = try await SandboxServer.start(configuration: SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: .milliseconds(100), faults: faults))
+func withSandbox(faults: FaultSettings = FaultSettings(), http2: Bool = true, _ body: (SandboxServer) async throws -> Void) async throws {
+    var configuration = SandboxConfiguration(port: 0, dataDirectory: nil, readyDelay: .milliseconds(100), faults: faults)
+    configuration.http2 = http2
+    let server = try await SandboxServer.start(configuration: configuration)
     do {
         try await body(server)
     } catch {
@@ -106,11 +108,11 @@ func configMap(_ name: String, namespace: String? = nil, data: JSON = ["a": "1"]
 }
 
 /// Runs `body` with a fresh sandbox, temp dir, and a token-authenticated client.
-func withTokenClient(faults: FaultSettings = FaultSettings(), log: LogCapture? = nil, configure: (inout KubeClientOptions) -> Void = { _ in },
+func withTokenClient(faults: FaultSettings = FaultSettings(), http2: Bool = true, log: LogCapture? = nil, configure: (inout KubeClientOptions) -> Void = { _ in },
                      _ body: (KubeClient, SandboxServer, TempDir) async throws -> Void) async throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    try await withSandbox(faults: faults) { server in
+    try await withSandbox(faults: faults, http2: http2) { server in
         var options = testOptions(dir, log: log)
         configure(&options)
         let client = try KubeClient(config: try kubeconfig(server, dir: dir, user: "    token: \(server.token)"), options: options)
