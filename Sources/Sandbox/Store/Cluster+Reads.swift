@@ -36,9 +36,15 @@ extension Cluster {
                 after = decoded
             }
             let all = objects[type.qualifiedPlural] ?? [:]
-            var keys = all.keys.sorted()
-            if let namespace { keys = keys.filter { $0.hasPrefix(namespace + "/") } }
+            // Narrowed before sorting: a namespaced LIST (what clients send most) sorts only its
+            // namespace's keys, not every object of the type in the cluster, under the lock.
+            var keys = Array(all.keys)
+            if let namespace {
+                let prefix = namespace + "/"
+                keys = keys.filter { $0.hasPrefix(prefix) }
+            }
             if let after { keys = keys.filter { $0 > after } }
+            keys.sort()
             var items: [JSON] = []
             var next: String?
             for key in keys {
