@@ -2,7 +2,8 @@ import Foundation
 import KubeClient
 
 /// The cluster client of `install` and `upgrade`, built on a second thread while the main
-/// thread parses the arguments and loads the chart, with its TLS connections opened there too.
+/// thread parses the arguments and loads the chart, with its TLS connection opened and its
+/// discovery read there too.
 /// On a 2-core machine that work used to sit on the critical path before rendering could start,
 /// and the handshakes then competed with the render for the cores.
 ///
@@ -42,7 +43,12 @@ enum EarlyClient {
             defer { slot.ready.signal() }
             guard let client = try? KubeOptions.client(kubeconfig: inputs.kubeconfig, context: inputs.context, namespace: inputs.namespace) else { return }
             slot.lock.withLock { slot.client = client }
-            Task.detached { await client.warmUp(connections: connections) }
+            Task.detached {
+                await client.warmUp(connections: connections)
+                // Discovery (from its disk cache, else the server) is needed to map the rendered
+                // kinds to resources; read it now rather than after the render.
+                _ = try? await client.serverResources()
+            }
         }
         thread.start()
     }
