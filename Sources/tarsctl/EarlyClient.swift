@@ -1,3 +1,4 @@
+import ChartRender
 import Foundation
 import KubeClient
 
@@ -40,15 +41,21 @@ enum EarlyClient {
         slot.started = true
         Self.slot = slot
         let thread = Thread {
-            defer { slot.ready.signal() }
-            guard let client = try? KubeOptions.client(kubeconfig: inputs.kubeconfig, context: inputs.context, namespace: inputs.namespace) else { return }
+            let client = try? KubeOptions.client(kubeconfig: inputs.kubeconfig, context: inputs.context, namespace: inputs.namespace)
             slot.lock.withLock { slot.client = client }
-            Task.detached {
-                await client.warmUp(connections: connections)
-                // Discovery (from its disk cache, else the server) is needed to map the rendered
-                // kinds to resources; read it now rather than after the render.
-                _ = try? await client.serverResources()
+            slot.ready.signal()
+            if let client {
+                Task.detached {
+                    await client.warmUp(connections: connections)
+                    // Discovery (from its disk cache, else the server) is needed to map the rendered
+                    // kinds to resources; read it now rather than after the render.
+                    _ = try? await client.serverResources()
+                }
             }
+            // The first regular expression of a process starts ICU (~1.3 ms); values schemas and
+            // templates (regexMatch, regexReplaceAll) compile theirs during the render. Started
+            // here, on the core the argument parsing leaves free, it is done before they ask.
+            RegexCache.warmUp()
         }
         thread.start()
     }

@@ -223,7 +223,7 @@ extension JSONSchema {
 }
 
 /// Compiled regular expressions by pattern.
-final class RegexCache: @unchecked Sendable {
+public final class RegexCache: @unchecked Sendable {
     enum Matcher {
         case simple(SimpleRegex)
         case icu(NSRegularExpression)
@@ -232,6 +232,12 @@ final class RegexCache: @unchecked Sendable {
 
     static let shared = RegexCache()
     private let lock = NSLock()
+
+    /// Starts ICU's regular-expression engine (about a millisecond and a half the first time in
+    /// a process), so that a later compile on the critical path finds it ready.
+    public static func warmUp() {
+        _ = try? NSRegularExpression(pattern: "a+")
+    }
     private var compiled: [String: Matcher] = [:]
 
     func matcher(_ pattern: String) -> Matcher {
