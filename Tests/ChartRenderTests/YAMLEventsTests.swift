@@ -56,6 +56,8 @@ import Testing
         ("list root", "- a\n- b\n"),
         ("duplicate keys", "a: 1\na: 2\n"),
         ("duplicate quoted and plain", "a: 1\n'a': 2\n"),
+        ("duplicate in a long mapping", (0..<12).map { "k\($0): \($0)\n" }.joined() + "k3: again\n"),
+        ("duplicate at the ninth key", (0..<8).map { "k\($0): \($0)\n" }.joined() + "k0: again\n"),
         ("two documents", "a: 1\n---\nb: 2\n"),
         ("undefined alias", "a: *nope\n"),
         ("null key", "~: 1\n"),

@@ -100,7 +100,7 @@ enum YAMLEvents {
                 guard budget >= 0 else { return nil }
                 var dict: [String: Value] = [:]
                 var merged: [String: Value] = [:]
-                var keys = Set<String>()
+                var keys = SeenKeys()
                 var nodes = 1
                 while true {
                     guard let type = next() else { return nil }
@@ -110,7 +110,7 @@ enum YAMLEvents {
                     let k = event.data.scalar
                     let keyText = Self.text(k.value, k.length)
                     let plain = k.style == YAML_PLAIN_SCALAR_STYLE
-                    guard keys.insert(keyText).inserted, next() != nil, let item = node() else { return nil }
+                    guard keys.insert(keyText), next() != nil, let item = node() else { return nil }
                     nodes += item.nodes
                     if plain && keyText == "<<" {
                         switch item.value {
@@ -135,5 +135,22 @@ enum YAMLEvents {
             if let anchor { anchors[anchor] = node }
             return node
         }
+    }
+}
+
+/// The keys of one mapping seen so far, to refuse duplicates. Most mappings have a handful of
+/// keys: those are compared in a short array (short strings compare by their bits) instead of
+/// hashed, which the profile of a render showed as a visible cost; larger mappings use a set.
+private struct SeenKeys {
+    private var few: [String] = []
+    private var many: Set<String>?
+
+    /// False when `key` was seen before.
+    mutating func insert(_ key: String) -> Bool {
+        if many != nil { return many!.insert(key).inserted }
+        if few.contains(key) { return false }
+        few.append(key)
+        if few.count > 8 { many = Set(few); few = [] }
+        return true
     }
 }
