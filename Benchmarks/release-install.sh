@@ -9,13 +9,9 @@
 # Usage: Benchmarks/release-install.sh [path/to/tarsctl] [runs, default 9]
 set -euo pipefail
 export LC_ALL=C
-here=$(cd "$(dirname "$0")/.." && pwd)
-tarsctl=${1:-}
+source "$(dirname "$0")/common.sh"
+tarsctl=$(tarsctl_binary "${1:-}")
 runs=${2:-9}
-if [ -z "$tarsctl" ]; then
-  (cd "$here" && timeout 3600 swift build -c release --static-swift-stdlib --product tarsctl >/dev/null)
-  tarsctl="$here/.build/release/tarsctl"
-fi
 command -v kubectl >/dev/null || { echo "kubectl is needed for the reference (apt-get install kubectl, or see scripts/deps.sh)" >&2; exit 1; }
 
 work=$(mktemp -d)

@@ -7,13 +7,9 @@
 # speaks h2 too when offered), and the ratios. No target: it tells whether h2 pays off here.
 # Usage: Benchmarks/sandbox-http2.sh [path/to/tarsctl] [runs, default 9]
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-tarsctl=${1:-}
+source "$(dirname "$0")/common.sh"
+tarsctl=$(tarsctl_binary "${1:-}")
 runs=${2:-9}
-if [ -z "$tarsctl" ]; then
-  (cd "$here" && timeout 3600 swift build -c release --static-swift-stdlib --product tarsctl >/dev/null)
-  tarsctl="$here/.build/release/tarsctl"
-fi
 work=$(mktemp -d)
 trap 'for s in h2 h1; do "$tarsctl" sandbox down --data-dir "$work/$s" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 export HOME="$work/home"

@@ -4,13 +4,9 @@
 # Targets: up < 2 s, GET >= 2000 req/s, SSA >= 500 req/s. Exit 1 when a target is missed.
 # Usage: Benchmarks/sandbox.sh [path/to/tarsctl] [seconds per run, default 10]
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-tarsctl=${1:-}
+source "$(dirname "$0")/common.sh"
+tarsctl=$(tarsctl_binary "${1:-}")
 duration=${2:-10}
-if [ -z "$tarsctl" ]; then
-  (cd "$here" && timeout 3600 swift build -c release --static-swift-stdlib --product tarsctl >/dev/null)
-  tarsctl="$here/.build/release/tarsctl"
-fi
 command -v wrk >/dev/null || sudo -n apt-get install -y wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null
 
 work=$(mktemp -d)
