@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -69,10 +68,9 @@ let package = Package(
             name: "Releases",
             dependencies: [
                 "ChartRender", "KubeClient", "CZlib",
-                .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        // The system zlib, for the release record's segmented gzip (Releases/Storage/SegmentedGzip.swift).
+        // The system zlib, for release records (Releases/Storage/SegmentedGzip.swift: segmented gzip and gunzip).
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "Sandbox",
@@ -97,7 +95,7 @@ let package = Package(
             "KubeClient", "Sandbox", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "KubeClient", "TestSupport"], exclude: ["ReportData", "SecurityFixtures", "Corpus"]),
-        .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox", "TestSupport"]),
+        .testTarget(name: "ReleasesTests", dependencies: ["Releases", "Sandbox", "TestSupport", "CZlib"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"]),
         .testTarget(name: "tarsctlTests", dependencies: ["ChartRender", "TestSupport"]),
     ],

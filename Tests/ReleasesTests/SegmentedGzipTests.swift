@@ -1,4 +1,4 @@
-import CompressNIO
+import CZlib
 import Foundation
 import KubeClient
 import NIOCore
@@ -33,10 +33,36 @@ import Testing
                 ("no name or info", nameless)]
     }
 
-    /// gzip of `bytes` in one piece with CompressNIO, as records were written before segments.
-    static func onePieceGzip(_ bytes: [UInt8], level: ZlibConfiguration.CompressionLevel = .bestCompression) throws -> [UInt8] {
-        var input = ByteBuffer(bytes: bytes)
-        return Array(try input.compress(with: .gzip(configuration: .init(compressionLevel: level))).readableBytesView)
+    /// gzip of `bytes` in one piece (zlib's own gzip wrapper), as records were written before segments.
+    static func onePieceGzip(_ bytes: [UInt8], level: Int32 = Z_BEST_COMPRESSION) throws -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw ZlibError(call: "deflateInit2", status: Z_STREAM_ERROR)
+        }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
+        var input = bytes
+        let status = input.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = i.baseAddress
+                stream.avail_in = UInt32(i.count)
+                stream.next_out = o.baseAddress
+                stream.avail_out = UInt32(o.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw ZlibError(call: "deflate", status: status) }
+        return Array(out[..<Int(stream.total_out)])
+    }
+
+    /// Reading gzip: what a reader must refuse, and several members read as one text.
+    @Test func gunzipRefusesTruncatedAndOversizedInputAndReadsConcatenatedMembers() throws {
+        let text = Array(String(repeating: "release record ", count: 500).utf8)
+        let gz = try Self.onePieceGzip(text)
+        #expect(try SegmentedGzip.gunzip(gz, maxSize: 1 << 20) == text)
+        #expect(throws: ZlibError.self) { try SegmentedGzip.gunzip(Array(gz.dropLast(12)), maxSize: 1 << 20) }
+        #expect(throws: ZlibError.self) { try SegmentedGzip.gunzip(gz, maxSize: text.count - 1) }
+        #expect(try SegmentedGzip.gunzip(gz + Self.onePieceGzip(Array("tail".utf8)), maxSize: 1 << 20) == text + Array("tail".utf8))
     }
 
     static func gunzipWithGNUGzip(_ gz: [UInt8]) async throws -> [UInt8] {
@@ -175,7 +201,7 @@ import Testing
                  try elapsed { _ = try Self.onePieceGzip(ReleaseCodec.encode(d)) }]
             }
             let fastPending = try best {
-                [try elapsed { _ = try Self.onePieceGzip(ReleaseCodec.encode(p), level: .fastestCompression) },
+                [try elapsed { _ = try Self.onePieceGzip(ReleaseCodec.encode(p), level: Z_BEST_SPEED) },
                  try elapsed { _ = try Self.onePieceGzip(ReleaseCodec.encode(d)) }]
             }
             let segmented = try best {

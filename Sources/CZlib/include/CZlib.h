@@ -1,4 +1,4 @@
-// zlib for Releases' segmented gzip, which needs raw deflate streams, deflateSetDictionary and
-// crc32_combine (CompressNIO keeps its own zlib module internal). The headers come from the
-// system's zlib, already required by compress-nio.
+// The system zlib for Releases' record storage: segmented gzip (raw deflate streams,
+// deflateSetDictionary, crc32_combine) and gunzip. The headers come from zlib1g-dev, one of
+// Swift's own prerequisites on Linux.
 #include <zlib.h>

@@ -1,6 +1,4 @@
-import CompressNIO
 import KubeClient
-import NIOCore
 
 /// A release record that is not a readable Helm release Secret, naming the Secret.
 public struct ReleaseSecretError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -116,9 +114,7 @@ public enum ReleaseSecret {
     }
 
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        var input = ByteBuffer(bytes: bytes)
         // A release record is at most a Secret's 1 MiB, compressed; bound the output generously.
-        let out = try input.decompress(with: .gzip(), maxSize: 256 << 20)
-        return Array(out.readableBytesView)
+        try SegmentedGzip.gunzip(bytes, maxSize: 256 << 20)
     }
 }

@@ -117,4 +117,41 @@ enum SegmentedGzip {
         let crc = key.bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }
         return Deflated(bytes: out, crc: crc, count: key.bytes.count)
     }
+
+    /// The bytes of a gzip stream (one member, or several concatenated, as gzip readers accept),
+    /// refusing output beyond `maxSize`. Truncated or corrupt input is an error.
+    static func gunzip(_ gz: [UInt8], maxSize: Int) throws -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 16: a gzip wrapper, checked (header and CRC) by zlib.
+        var status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw ZlibError(call: "inflateInit2", status: status) }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: max(64 << 10, gz.count * 8))
+        try gz.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = UInt32(input.count)
+            while true {
+                let capacity = buffer.count
+                status = buffer.withUnsafeMutableBufferPointer { b in
+                    stream.next_out = b.baseAddress
+                    stream.avail_out = UInt32(capacity)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                out += buffer[..<(capacity - Int(stream.avail_out))]
+                guard out.count <= maxSize else { throw ZlibError(call: "inflate (more than \(maxSize) bytes)", status: Z_BUF_ERROR) }
+                if status == Z_STREAM_END {
+                    // Another member may follow (`cat a.gz b.gz`).
+                    guard stream.avail_in > 0 else { return }
+                    status = inflateReset(&stream)
+                    guard status == Z_OK else { throw ZlibError(call: "inflateReset", status: status) }
+                    continue
+                }
+                guard status == Z_OK else { throw ZlibError(call: "inflate", status: status) }
+                // No progress with input left and room to write: the stream ends early.
+                if stream.avail_in == 0 && stream.avail_out > 0 { throw ZlibError(call: "inflate (truncated input)", status: Z_BUF_ERROR) }
+            }
+        }
+        return out
+    }
 }
