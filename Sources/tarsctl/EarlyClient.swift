@@ -1,6 +1,7 @@
 import ChartRender
 import Foundation
 import KubeClient
+import Releases
 
 /// The cluster client of `install` and `upgrade`, built on a second thread while the main
 /// thread parses the arguments and loads the chart, with its TLS connection opened and its
@@ -19,34 +20,30 @@ enum EarlyClient {
         var namespace: String?
     }
 
+    /// Written by the building thread before it signals `ready`, read after waiting for it.
     private final class Slot: @unchecked Sendable {
-        let lock = NSLock()
+        let inputs: Inputs
         let ready = DispatchSemaphore(value: 0)
-        var inputs: Inputs?
         var client: KubeClient?
-        var started = false
+        init(_ inputs: Inputs) { self.inputs = inputs }
     }
     nonisolated(unsafe) private static var slot: Slot?
     /// Whether the command's client is the one built ahead (for `TARSCTL_TRACE`).
     nonisolated(unsafe) static var adopted = false
 
-    /// Connections opened ahead (ReleaseActionOptions.parallelism, the install's default width).
-    static let connections = 8
-
     /// Starts building the client when `args` (after the program name) run install or upgrade.
     static func start(_ args: [String]) {
         guard let inputs = inputs(of: args) else { return }
-        let slot = Slot()
-        slot.inputs = inputs
-        slot.started = true
+        let slot = Slot(inputs)
         Self.slot = slot
         let thread = Thread {
             let client = try? KubeOptions.client(kubeconfig: inputs.kubeconfig, context: inputs.context, namespace: inputs.namespace)
-            slot.lock.withLock { slot.client = client }
+            slot.client = client
             slot.ready.signal()
             if let client {
                 Task.detached {
-                    await client.warmUp(connections: connections)
+                    // As many as the operation will ask for (the engine's warm-up then has nothing left to open).
+                    await client.warmUp(connections: ReleaseActionOptions().parallelism)
                     // Discovery (from its disk cache, else the server) is needed to map the rendered
                     // kinds to resources; read it now rather than after the render.
                     _ = try? await client.serverResources()
@@ -63,10 +60,10 @@ enum EarlyClient {
     /// The client built ahead for exactly these inputs (waiting for it if it is still being
     /// built); nil when none was started or it was built for other inputs.
     static func take(_ wanted: Inputs) -> KubeClient? {
-        guard let slot, slot.started else { return nil }
+        guard let slot else { return nil }
         Self.slot = nil
         slot.ready.wait()
-        guard let client = slot.lock.withLock({ slot.client }) else { return nil }
+        guard let client = slot.client else { return nil }
         if slot.inputs == wanted {
             adopted = true
             return client
