@@ -85,3 +85,62 @@ import Testing
         #expect(api.cluster.currentResourceVersion == version)
     }
 }
+
+/// The controller timer's passes look only at namespaces written within the ready delay (plus a
+/// margin) of the previous pass; everything that was settling must still settle.
+@Suite struct ScopedControllerPassTests {
+    let settings = ControllerSettings(readyDelay: .milliseconds(100))
+
+    static func job(_ name: String, namespace: String) -> JSON {
+        ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": .string(name), "namespace": .string(namespace)],
+         "spec": ["template": ["spec": ["restartPolicy": "Never", "containers": [["name": "m", "image": "busybox"]]]]]]
+    }
+
+    static func condition(_ api: TestAPI, _ name: String, namespace: String) -> String? {
+        let job = api.send("GET", "/apis/batch/v1/namespaces/\(namespace)/jobs/\(name)").body
+        return job[path: ["status", "conditions"]]?.arrayValue?.first { $0["status"] == "True" && $0["type"] == "Complete" }?["type"]?.stringValue
+    }
+
+    /// Ticks every 50 ms from `start` for `seconds`.
+    func tick(_ cluster: Cluster, from start: Date, for seconds: Double) {
+        for i in 0...Int(seconds * 20) { cluster.reconcileIfDue(now: start.addingTimeInterval(Double(i) * 0.05), settings: settings) }
+    }
+
+    @Test func jobsInNamespacesWrittenAtDifferentTimesAllComplete() {
+        let api = TestAPI()
+        for ns in ["a", "b"] { api.send("POST", "/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]]) }
+        let t0 = Date()
+        #expect(api.send("POST", "/apis/batch/v1/namespaces/a/jobs", Self.job("first", namespace: "a")).status == 201)
+        tick(api.cluster, from: t0, for: 0.05)
+        // "b" is written while "a" is still settling, "a" not again.
+        #expect(api.send("POST", "/apis/batch/v1/namespaces/b/jobs", Self.job("second", namespace: "b")).status == 201)
+        tick(api.cluster, from: t0.addingTimeInterval(0.1), for: 1)
+        #expect(Self.condition(api, "first", namespace: "a") == "Complete")
+        #expect(Self.condition(api, "second", namespace: "b") == "Complete")
+    }
+
+    @Test func aPassTriggeredElsewhereLeavesSettledNamespacesAlone() {
+        let api = TestAPI()
+        // A Job put in the store without a write the timer sees: no pass looks at "default"...
+        api.cluster.lock.lock()
+        api.cluster.objects["jobs.batch", default: [:]]["default/unseen"] = Self.job("unseen", namespace: "default")
+        api.cluster.lock.unlock()
+        api.send("POST", "/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "other"]])
+        #expect(api.send("POST", "/apis/batch/v1/namespaces/other/jobs", Self.job("busy", namespace: "other")).status == 201)
+        tick(api.cluster, from: Date(), for: 1)
+        #expect(Self.condition(api, "busy", namespace: "other") == "Complete")
+        #expect(Self.condition(api, "unseen", namespace: "default") == nil)
+        // ...while a full pass does.
+        api.settle()
+        #expect(Self.condition(api, "unseen", namespace: "default") == "Complete")
+    }
+
+    @Test func whatWasSettlingWhenSnapshottedSettlesAfterRestore() {
+        let api = TestAPI()
+        #expect(api.send("POST", "/apis/batch/v1/namespaces/default/jobs", Self.job("migrate", namespace: "default")).status == 201)
+        let restarted = TestAPI()
+        restarted.cluster.restore(api.cluster.snapshot())
+        tick(restarted.cluster, from: Date(), for: 1)
+        #expect(Self.condition(restarted, "migrate", namespace: "default") == "Complete")
+    }
+}

@@ -29,6 +29,8 @@ public struct APIRequest: Sendable {
     }
 
     private static func decode(_ s: Substring) -> String {
+        // Most keys and values carry no escapes; Foundation's decoding is slow to find that out.
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(s) }
         let plus = String(s).replacingOccurrences(of: "+", with: " ")
         return plus.removingPercentEncoding ?? plus
     }

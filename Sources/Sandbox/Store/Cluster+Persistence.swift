@@ -43,5 +43,7 @@ extension Cluster {
         nextClusterIP = UInt32(snapshot["nextClusterIP"]?.intValue ?? 10)
         history = []
         dirty = false
+        // Whatever was still settling when the snapshot was taken goes on settling.
+        for byKey in objects.values { for key in byKey.keys { touchedNamespaces.insert(Self.namespace(ofKey: key)) } }
     }
 }

@@ -52,9 +52,12 @@ public final class Cluster: @unchecked Sendable {
     var gcPending = false
     /// When a controller first saw an object (or revision): the start of its ready delay.
     var controllerClock: [String: Date] = [:]
-    /// The resourceVersion the controller timer last saw, and when it changed (see `reconcileIfDue`).
-    var reconciledVersion: Int64 = 0
-    var lastChangeSeen = Date.distantPast
+    /// Namespaces ("" for cluster-scoped objects) written since the controller timer last looked,
+    /// and when the timer first saw the latest write of each namespace still settling (see `reconcileIfDue`).
+    var touchedNamespaces: Set<String> = []
+    var namespaceChangeSeen: [String: Date] = [:]
+    /// The namespaces the running reconcile pass looks at (nil: all); `items` honours it.
+    var passScope: Set<String>?
     /// When the controller timer last ran a pass (see `reconcileIfDue`).
     var lastPass = Date.distantPast
     /// Deployment uid → its resourceVersion and pod-template hash (see `lockedTemplateHash`).
@@ -84,11 +87,23 @@ public final class Cluster: @unchecked Sendable {
 
     static func key(_ namespace: String, _ name: String) -> String { "\(namespace)/\(name)" }
 
+    /// The namespace part of a `key` ("" for a cluster-scoped object).
+    static func namespace(ofKey key: String) -> String {
+        key.firstIndex(of: "/").map { String(key[..<$0]) } ?? ""
+    }
+
     static func timestamp(_ date: Date = Date()) -> String {
         var tm = tm()
         var t = time_t(date.timeIntervalSince1970)
         gmtime_r(&t, &tm)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday), Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec))
+        // RFC 3339 in UTC, as `%04d-%02d-%02dT%02d:%02d:%02dZ` would print it (without
+        // Foundation's format parser, which showed in the profile of every write).
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let s = String(value)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return digits(tm.tm_year + 1900, 4) + "-" + digits(tm.tm_mon + 1, 2) + "-" + digits(tm.tm_mday, 2) + "T"
+            + digits(tm.tm_hour, 2) + ":" + digits(tm.tm_min, 2) + ":" + digits(tm.tm_sec, 2) + "Z"
     }
 
     /// All resource types currently served, built-in and from CRDs.
@@ -147,6 +162,7 @@ public final class Cluster: @unchecked Sendable {
             watcher.send(["type": .string(event), "object": stamped])
         }
         dirty = true
+        touchedNamespaces.insert(namespace)
         if type.qualifiedPlural == "customresourcedefinitions.apiextensions.k8s.io" {
             lockedSyncCRDTypes()
         }
