@@ -16,6 +16,9 @@ public enum JSON: Sendable, Equatable, Hashable {
         }
         set {
             guard case .object(var fields) = self else { return }
+            // Letting go of self's reference first leaves `fields` unique, so it is changed in
+            // place instead of copied whole for every key set.
+            self = .null
             fields[key] = newValue
             self = .object(fields)
         }
@@ -28,22 +31,26 @@ public enum JSON: Sendable, Equatable, Hashable {
             for key in path { current = current?[key] }
             return current
         }
-        set {
-            guard let first = path.first else {
-                if let newValue { self = newValue }
-                return
-            }
-            guard case .object(var fields) = self else { return }
-            if path.count == 1 {
-                fields[first] = newValue
-            } else {
-                var child = fields[first] ?? .object([:])
-                if case .object = child {} else { child = .object([:]) }
-                child[path: Array(path.dropFirst())] = newValue
-                fields[first] = child
-            }
-            self = .object(fields)
+        set { assign(newValue, at: path[...]) }
+    }
+
+    /// The setter of `self[path:]`: a missing or non-object step on the way becomes an object;
+    /// nothing happens when `self` is not an object. Every level is changed in place (see
+    /// `subscript(key:)`), not copied.
+    private mutating func assign(_ newValue: JSON?, at path: ArraySlice<String>) {
+        guard let first = path.first else {
+            if let newValue { self = newValue }
+            return
         }
+        guard case .object(var fields) = self else { return }
+        self = .null
+        if path.count == 1 {
+            fields[first] = newValue
+        } else {
+            if case .object? = fields[first] {} else { fields[first] = .object([:]) }
+            fields[first]!.assign(newValue, at: path.dropFirst())
+        }
+        self = .object(fields)
     }
 
     public var stringValue: String? {

@@ -84,6 +84,7 @@ enum FieldPaths {
         guard let first = path.first else { return }
         if path.count == 1 {
             if first.hasPrefix("f:"), case .object(var fields) = object {
+                object = .null
                 fields[String(first.dropFirst(2))] = nil
                 object = .object(fields)
             } else if first.hasPrefix("k:"), case .array(let items) = object,
@@ -98,13 +99,14 @@ enum FieldPaths {
         let rest = Array(path.dropFirst())
         if first.hasPrefix("f:"), case .object(var fields) = object {
             let name = String(first.dropFirst(2))
-            guard var child = fields[name] else { return }
-            remove(rest, from: &child)
-            fields[name] = child
+            guard fields[name] != nil else { return }
+            object = .null  // the containers along the path are changed in place, not copied
+            remove(rest, from: &fields[name]!)
             object = .object(fields)
         } else if first.hasPrefix("k:"), case .array(var items) = object,
             let key = try? JSONParser.parse(String(first.dropFirst(2))), let keyFields = key.objectValue
         {
+            object = .null
             for i in items.indices where ListSchema.keyObject(items[i], keys: Array(keyFields.keys)) == key {
                 remove(rest, from: &items[i])
             }
@@ -123,9 +125,8 @@ enum FieldPaths {
 
     private static func insert(_ path: ArraySlice<String>, into node: inout JSON) {
         guard let first = path.first, case .object(var fields) = node else { return }
-        var child = fields[first] ?? .object([:])
-        insert(path.dropFirst(), into: &child)
-        fields[first] = child
+        node = .null  // `fields` unique: changed in place, not copied per path
+        insert(path.dropFirst(), into: &fields[first, default: .object([:])])
         node = .object(fields)
     }
 
