@@ -159,3 +159,16 @@ import Testing
         #expect(other.currentResourceVersion == api.cluster.currentResourceVersion)
     }
 }
+
+@Suite struct UIDTests {
+    @Test func uidsAreRandomVersion4UUIDsInLowerCase() {
+        let uids = (0..<200).map { _ in Cluster.randomUID() }
+        #expect(Set(uids).count == uids.count)
+        for uid in uids {
+            let groups = uid.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            #expect(groups.map(\.count) == [8, 4, 4, 4, 12], "\(uid)")
+            #expect(uid.allSatisfy { $0 == "-" || ("0"..."9").contains($0) || ("a"..."f").contains($0) }, "\(uid)")
+            #expect(groups.count == 5 && groups[2].first == "4" && "89ab".contains(groups[3].first ?? "x"), "\(uid)")
+        }
+    }
+}

@@ -182,11 +182,11 @@ extension Cluster {
         return (index[uid] ?? []).filter { $0.namespace == owner.namespace }
     }
 
-    /// `templateHash` of a Deployment's pod template, computed again only when the Deployment
-    /// changed (its resourceVersion): every reconcile pass needs it for every Deployment.
+    /// `templateHash` of a Deployment's pod template, computed again only when its spec changed
+    /// (its generation; status updates leave that alone): every pass needs it for every Deployment.
     func lockedTemplateHash(_ deploy: JSON) -> String {
         let key = deploy[path: ["metadata", "uid"]]?.stringValue ?? ""
-        let version = deploy[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        let version = String(deploy.generation)
         if let cached = templateHashes[key], cached.version == version { return cached.hash }
         let hash = Cluster.templateHash(deploy[path: ["spec", "template"]])
         if templateHashes.count > 50_000 { templateHashes.removeAll() }

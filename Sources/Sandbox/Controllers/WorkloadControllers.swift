@@ -54,7 +54,7 @@ extension Cluster {
                     template["apiVersion"] = "v1"
                     template["kind"] = "Pod"
                     var metadata = template["metadata"] ?? .object([:])
-                    metadata["name"] = .string("\(rs.name)-\(String(uidSource().replacingAll("-", "").prefix(5)))")
+                    metadata["name"] = .string("\(rs.name)-\(String(uidSource().lazy.filter { $0 != "-" }.prefix(5)))")
                     metadata["namespace"] = .string(rs.namespace)
                     metadata["ownerReferences"] = [Cluster.ownerReference(rs, kind: "ReplicaSet", apiVersion: "apps/v1")]
                     template["metadata"] = metadata

@@ -13,7 +13,7 @@ extension Cluster {
         var object = body
         var name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if name.isEmpty, let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
-            name = prefix + String(uidSource().replacingAll("-", "").prefix(5))
+            name = prefix + String(uidSource().lazy.filter { $0 != "-" }.prefix(5))
             object[path: ["metadata", "name"]] = .string(name)
         }
         guard !name.isEmpty else {

@@ -64,7 +64,7 @@ public final class Cluster: @unchecked Sendable {
     var templateHashes: [String: (version: String, hash: String)] = [:]
     let uidSource: @Sendable () -> String
 
-    public init(uidSource: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+    public init(uidSource: @escaping @Sendable () -> String = Cluster.randomUID) {
         self.uidSource = uidSource
         for type in BuiltinResources.all { types[type.qualifiedPlural] = type }
         let now = Self.timestamp()
@@ -86,6 +86,21 @@ public final class Cluster: @unchecked Sendable {
     }
 
     static func key(_ namespace: String, _ name: String) -> String { "\(namespace)/\(name)" }
+
+    /// A random (version 4) UUID in lower case, as the API server makes uids. From the system's
+    /// generator: Foundation's `UUID()` opened and read /dev/urandom for each one, which showed
+    /// in the profile of the controllers creating pods.
+    @Sendable public static func randomUID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & ~0xF000 | 0x4000                       // version 4
+        let low = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000  // RFC 4122 variant
+        func hex(_ value: UInt64) -> [Character] {
+            let digits = Array(String(value, radix: 16))
+            return Array(repeating: "0", count: 16 - digits.count) + digits
+        }
+        let h = hex(high), l = hex(low)
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(l[0..<4]) + "-" + String(l[4..<16])
+    }
 
     /// The namespace part of a `key` ("" for a cluster-scoped object).
     static func namespace(ofKey key: String) -> String {
