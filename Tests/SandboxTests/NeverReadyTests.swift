@@ -130,6 +130,10 @@ import Testing
         tick(api.cluster, from: Date(), for: 1)
         #expect(Self.condition(api, "busy", namespace: "other") == "Complete")
         #expect(Self.condition(api, "unseen", namespace: "default") == nil)
+        // Left alone means untouched: no status, and nothing stored in its place.
+        let jobs = api.send("GET", "/apis/batch/v1/jobs").body["items"]?.arrayValue ?? []
+        #expect(jobs.map(\.name).sorted() == ["busy", "unseen"])
+        #expect(jobs.first { $0.name == "unseen" }?["status"] == nil)
         // ...while a full pass does.
         api.settle()
         #expect(Self.condition(api, "unseen", namespace: "default") == "Complete")

@@ -71,7 +71,11 @@ extension Cluster {
     func items(_ id: String) -> [JSON] {
         guard let byKey = objects[id] else { return [] }
         guard let scope = passScope else { return Array(byKey.values) }
-        return byKey.compactMap { key, object in scope.contains(Self.namespace(ofKey: key)) ? object : nil }
+        // A loop, not `compactMap { … ? object : nil }`: JSON takes `nil` as a literal, and the
+        // compiler reads that `nil` as `.null`, keeping an entry for every object left out.
+        var out: [JSON] = []
+        for (key, object) in byKey where scope.contains(Self.namespace(ofKey: key)) { out.append(object) }
+        return out
     }
 
     /// Stores a new `.status` when it differs, bumping the resourceVersion (a MODIFIED event).
