@@ -219,4 +219,107 @@ import Testing
         }
         print(report)
     }
+
+    static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("record-cache-\(UUID().uuidString)").path
+    }
+
+    static func files(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
+    /// The chart segment is kept on disk and taken from there by another process (a fresh
+    /// in-memory cache): the same gzip bytes, the chart not compressed again. Nothing else is kept.
+    @Test func theChartSegmentIsReusedFromDiskByTheNextProcess() async throws {
+        let disk = SegmentedGzip.DiskCache(directory: Self.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(atPath: disk.directory) }
+        let (_, release) = try #require(try Self.records().first)
+        let (json, cuts) = ReleaseCodec.segments(release)
+        let first = try SegmentedGzip.gzip(json, cuts: cuts, cache: Cache(capacity: 8), disk: disk)
+        #expect(first.compressed == json.count)
+        let stored = Self.files(disk.directory)
+        #expect(stored.count == 1 && stored[0].hasSuffix("-\(cuts[1] - cuts[0]).deflate"), "\(stored)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: disk.directory + "/" + stored[0])
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let second = try SegmentedGzip.gzip(json, cuts: cuts, cache: Cache(capacity: 8), disk: disk)
+        #expect(second.gzip == first.gzip)
+        #expect(Self.files(disk.directory) == stored)
+
+        // Proof that the file is what the next record uses: a valid but different compression of
+        // the same segment (level 1) put in its place shows up in the record, which still reads back.
+        let path = disk.directory + "/" + stored[0]
+        try Data(try Self.rawDeflate(Array(json[cuts[0]..<cuts[1]]), level: 1)).write(to: URL(fileURLWithPath: path))
+        let third = try SegmentedGzip.gzip(json, cuts: cuts, cache: Cache(capacity: 8), disk: disk)
+        #expect(third.gzip != first.gzip)
+        #expect(try ReleaseSecret.gunzip(third.gzip) == json)
+        #expect(try await Self.gunzipWithGNUGzip(third.gzip) == json)
+    }
+
+    /// Raw deflate of `bytes` ended by a sync flush, as a record's middle segment is written.
+    static func rawDeflate(_ bytes: [UInt8], level: Int32) throws -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw ZlibError(call: "deflateInit2", status: Z_STREAM_ERROR)
+        }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
+        var input = bytes
+        let status = input.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = i.baseAddress
+                stream.avail_in = UInt32(i.count)
+                stream.next_out = o.baseAddress
+                stream.avail_out = UInt32(o.count)
+                return deflate(&stream, Z_SYNC_FLUSH)
+            }
+        }
+        guard status == Z_OK, stream.avail_in == 0 else { throw ZlibError(call: "deflate", status: status) }
+        return Array(out[..<Int(stream.total_out)])
+    }
+
+    /// A cached file that does not inflate to the segment (corrupt, truncated, another chart's
+    /// under a colliding name) is never used: the record stays right and the file is replaced.
+    @Test(arguments: ["garbage", "truncated", "another segment"])
+    func aWrongCacheFileIsNeverUsed(_ damage: String) throws {
+        let disk = SegmentedGzip.DiskCache(directory: Self.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(atPath: disk.directory) }
+        let (_, release) = try #require(try Self.records().first)
+        let (json, cuts) = ReleaseCodec.segments(release)
+        let good = try SegmentedGzip.gzip(json, cuts: cuts, cache: Cache(capacity: 8), disk: disk)
+        let path = disk.directory + "/" + (try #require(Self.files(disk.directory).first))
+        let original = try #require(FileManager.default.contents(atPath: path))
+        let replacement: Data
+        switch damage {
+        case "garbage": replacement = Data(repeating: 0x5A, count: original.count)
+        case "truncated": replacement = original.prefix(original.count / 2)
+        default:
+            let other = try SegmentedGzip.deflate(SegmentedGzip.Key(bytes: Array(json[cuts[0]..<cuts[1]].reversed())[...], dictionary: [], last: false))
+            replacement = Data(other.bytes)
+        }
+        try replacement.write(to: URL(fileURLWithPath: path))
+        let again = try SegmentedGzip.gzip(json, cuts: cuts, cache: Cache(capacity: 8), disk: disk)
+        #expect(again.gzip == good.gzip)
+        #expect(FileManager.default.contents(atPath: path) == original)
+    }
+
+    @Test func theCacheKeepsTheNewestFilesUpToItsLimit() throws {
+        var disk = SegmentedGzip.DiskCache(directory: Self.temporaryDirectory())
+        disk.limit = 2
+        defer { try? FileManager.default.removeItem(atPath: disk.directory) }
+        for i in 0..<4 {
+            let segment = Array("{\"chart\":\(i)}".utf8)
+            let key = SegmentedGzip.Key(bytes: segment[...], dictionary: [], last: false)
+            _ = try SegmentedGzip.deflate(key, disk: disk)
+            // Distinct modification times, oldest first.
+            let path = disk.path(crc: segment.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }, count: segment.count)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(i - 10))], ofItemAtPath: path)
+        }
+        let kept = Self.files(disk.directory)
+        #expect(kept.count == 2)
+        for i in 2..<4 {
+            let segment = Array("{\"chart\":\(i)}".utf8)
+            #expect(disk.load(segment[...]) != nil, "segment \(i) kept")
+        }
+    }
 }

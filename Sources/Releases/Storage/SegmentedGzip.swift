@@ -54,7 +54,8 @@ enum SegmentedGzip {
     /// on start from the previous one's last 32 KiB as preset dictionary (as pigz does), so
     /// matches reach back across the cut; the second does not, so that it stays the same when
     /// the first changes.
-    static func gzip(_ bytes: [UInt8], cuts: [Int], cache: RecentResults<Key, Deflated> = shared) throws -> (gzip: [UInt8], compressed: Int) {
+    static func gzip(_ bytes: [UInt8], cuts: [Int], cache: RecentResults<Key, Deflated> = shared,
+                     disk: DiskCache? = .shared) throws -> (gzip: [UInt8], compressed: Int) {
         // ID1 ID2, deflate, no flags, no mtime, XFL 2 (best compression), OS 3 (Unix), as zlib writes it.
         var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 2, 3]
         var crc = crc32(0, nil, 0)
@@ -66,7 +67,9 @@ enum SegmentedGzip {
             let key = Key(bytes: Array(bytes[start..<bounds[i + 1]])[...],
                           dictionary: i < 2 ? [] : Array(bytes[max(bounds[i - 1], start - window)..<start])[...],
                           last: i == bounds.count - 2)
-            let (segment, computed) = try cache.value(for: key) { try deflate(key) }
+            // Only the second segment (the chart's) is worth keeping on disk: the first holds the
+            // record's times, the others its manifest and dictionary.
+            let (segment, computed) = try cache.value(for: key) { try deflate(key, disk: i == 1 ? disk : nil) }
             if computed { compressed += segment.count }
             out += segment.bytes
             crc = crc32_combine(crc, segment.crc, off_t(segment.count))
@@ -79,9 +82,93 @@ enum SegmentedGzip {
 
     /// Compresses `segment` into `cache` as a record's second segment (no dictionary, not the
     /// last), unless it is there already. A failure is left for the record's own write to report.
-    static func precompress(_ segment: [UInt8], cache: RecentResults<Key, Deflated> = shared) {
+    static func precompress(_ segment: [UInt8], cache: RecentResults<Key, Deflated> = shared, disk: DiskCache? = .shared) {
         let key = Key(bytes: segment[...], dictionary: [], last: false)
-        _ = try? cache.value(for: key) { try deflate(key) }
+        _ = try? cache.value(for: key) { try deflate(key, disk: disk) }
+    }
+
+    /// `deflate(key)`, through `disk` for a segment that depends on nothing but its bytes (no
+    /// dictionary, not the last): the chart's, the same in every record of a chart version.
+    static func deflate(_ key: Key, disk: DiskCache?) throws -> Deflated {
+        guard let disk, key.dictionary.isEmpty, !key.last else { return try deflate(key) }
+        if let found = disk.load(key.bytes) { return found }
+        let made = try deflate(key)
+        disk.store(made)
+        return made
+    }
+
+    /// Compressed chart segments kept across processes, in `DIRECTORY/CRC32-SIZE.deflate`:
+    /// compressing a chart of ~120 KB at level 9 takes ~2 ms, and every install or upgrade of the
+    /// same chart version records the same bytes. A file is used only when inflating it gives
+    /// back exactly the segment (so a stale, truncated or foreign file is never written into a
+    /// record); otherwise the segment is compressed and the file replaced. Files are written
+    /// whole (to a temporary name, then renamed), readable by the user only, and the oldest are
+    /// removed beyond `limit` files; failures to read or write just mean compressing.
+    struct DiskCache: Sendable {
+        let directory: String
+        var limit = 32
+
+        /// `$XDG_CACHE_HOME/tarsctl/records`, else `~/.cache/tarsctl/records`; nil without either.
+        static let shared: DiskCache? = {
+            if let xdg = getenv("XDG_CACHE_HOME").map({ String(cString: $0) }), !xdg.isEmpty { return DiskCache(directory: xdg + "/tarsctl/records") }
+            if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty { return DiskCache(directory: home + "/.cache/tarsctl/records") }
+            return nil
+        }()
+
+        func path(crc: UInt, count: Int) -> String {
+            directory + "/" + String(crc, radix: 16) + "-" + String(count) + ".deflate"
+        }
+
+        func load(_ bytes: ArraySlice<UInt8>) -> Deflated? {
+            let crc = bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }
+            guard let data = FileManager.default.contents(atPath: path(crc: crc, count: bytes.count)) else { return nil }
+            let stored = [UInt8](data)
+            guard SegmentedGzip.inflatesTo(stored, bytes) else { return nil }
+            return Deflated(bytes: stored, crc: crc, count: bytes.count)
+        }
+
+        func store(_ segment: Deflated) {
+            let fm = FileManager.default
+            guard (try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil else { return }
+            let final = path(crc: segment.crc, count: segment.count)
+            let temporary = final + ".\(getpid()).tmp"
+            guard fm.createFile(atPath: temporary, contents: Data(segment.bytes), attributes: [.posixPermissions: 0o600]) else { return }
+            if rename(temporary, final) != 0 { unlink(temporary) }
+            prune()
+        }
+
+        /// Removes the least recently written files beyond `limit`.
+        func prune() {
+            let fm = FileManager.default
+            guard let names = try? fm.contentsOfDirectory(atPath: directory), names.count > limit else { return }
+            let dated = names.filter { $0.hasSuffix(".deflate") }.map { name -> (String, Date) in
+                let path = directory + "/" + name
+                return (path, ((try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast)
+            }
+            for (path, _) in dated.sorted(by: { $0.1 > $1.1 }).dropFirst(limit) { unlink(path) }
+        }
+    }
+
+    /// Whether the raw deflate data `deflated` (a sync-flushed segment) inflates to exactly `expected`.
+    static func inflatesTo(_ deflated: [UInt8], _ expected: ArraySlice<UInt8>) -> Bool {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return false }
+        defer { inflateEnd(&stream) }
+        // One byte of room beyond the expected size, so that longer output is noticed.
+        var out = [UInt8](repeating: 0, count: expected.count + 1)
+        let status = deflated.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = o.baseAddress
+                stream.avail_out = UInt32(o.count)
+                return inflate(&stream, Z_SYNC_FLUSH)
+            }
+        }
+        guard status == Z_OK || status == Z_STREAM_END, stream.avail_in == 0, Int(stream.total_out) == expected.count else { return false }
+        return out.withUnsafeBufferPointer { o in
+            expected.withUnsafeBufferPointer { e in e.count == 0 || memcmp(o.baseAddress!, e.baseAddress!, e.count) == 0 }
+        }
     }
 
     /// One segment as raw deflate at level 9, ended by a sync flush or, for the last, the final block.
