@@ -65,30 +65,33 @@ public struct Chart: Sendable {
         let ignore = HelmIgnore(text: read(".helmignore") ?? "")
         var templates: [(String, String)] = []
         var files: [String: [UInt8]] = [:]
-        let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey])
-        while let url = enumerator?.nextObject() as? URL {
-            let rel = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
-            // stat(2): URL resource values cost a fifth of loading the chart. (A symlink to a
-            // directory is skipped whichever way it is classified: the enumerator does not enter it.)
-            var st = stat()
-            let isDir = stat(url.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-            if ignore.ignores(rel, isDirectory: isDir) {
-                if isDir { enumerator?.skipDescendants() }
-                continue
-            }
-            if rel == "charts" || rel.hasPrefix("charts/") {
-                if isDir { enumerator?.skipDescendants() }
-                continue
-            }
-            if isDir { continue }
-            guard let data = fm.contents(atPath: url.path) else { continue }
-            if let t = templatesDir, rel.hasPrefix(t + "/") {
-                guard let text = String(validating: data, as: UTF8.self) else {
-                    throw LoadError(description: "\(url.path): not valid UTF-8; templates must be UTF-8 text")
+        // A walk over readdir(3) and stat(2) with plain string paths: FileManager's URL
+        // enumerator standardized a URL per entry, a fifth of loading the chart. A symlink to a
+        // directory is not entered (as the enumerator did not), whichever way it is classified.
+        var pending = [""]
+        while let dirRel = pending.popLast() {
+            let dirPath = dirRel.isEmpty ? root.path : root.path + "/" + dirRel
+            for entry in Self.directoryEntries(dirPath) {
+                let rel = dirRel.isEmpty ? entry : dirRel + "/" + entry
+                let path = root.path + "/" + rel
+                var st = stat()
+                let isDir = stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+                if ignore.ignores(rel, isDirectory: isDir) { continue }
+                if rel == "charts" || rel.hasPrefix("charts/") { continue }
+                if isDir {
+                    var lst = stat()
+                    if lstat(path, &lst) == 0 && (lst.st_mode & S_IFMT) != S_IFLNK { pending.append(rel) }
+                    continue
                 }
-                templates.append(("templates/" + rel.dropFirst(t.count + 1), text))
-            } else {
-                files[rel] = Array(data)
+                guard let data = fm.contents(atPath: path) else { continue }
+                if let t = templatesDir, rel.hasPrefix(t + "/") {
+                    guard let text = String(validating: data, as: UTF8.self) else {
+                        throw LoadError(description: "\(path): not valid UTF-8; templates must be UTF-8 text")
+                    }
+                    templates.append(("templates/" + rel.dropFirst(t.count + 1), text))
+                } else {
+                    files[rel] = Array(data)
+                }
             }
         }
         var values: [String: Value] = [:]
@@ -114,13 +117,30 @@ public struct Chart: Sendable {
     }
 }
 
+extension Chart {
+    /// The names in a directory, without `.` and `..` (none when it cannot be read).
+    static func directoryEntries(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
 /// `.helmignore` rules (gitignore-like globs); Chart.yaml-relative paths.
 struct HelmIgnore {
     private var rules: [(pattern: String, negate: Bool, dirOnly: Bool)] = []
 
     init(text: String) {
         for raw in text.split(separator: "\n") {
-            var line = raw.trimmingCharacters(in: .whitespaces)
+            // Spaces and tabs trimmed by hand: Foundation's trimming showed in the chart load.
+            var line = String(raw.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
             if line.isEmpty || line.hasPrefix("#") { continue }
             var negate = false
             if line.hasPrefix("!") { negate = true; line.removeFirst() }
