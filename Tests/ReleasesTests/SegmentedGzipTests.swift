@@ -35,8 +35,18 @@ import Testing
 
     /// gzip of `bytes` in one piece (zlib's own gzip wrapper), as records were written before segments.
     static func onePieceGzip(_ bytes: [UInt8], level: Int32 = Z_BEST_COMPRESSION) throws -> [UInt8] {
+        try zlibDeflate(bytes, level: level, windowBits: 15 + 16, flush: Z_FINISH)
+    }
+
+    /// Raw deflate of `bytes` ended by a sync flush, as a record's middle segment is written.
+    static func rawDeflate(_ bytes: [UInt8], level: Int32) throws -> [UInt8] {
+        try zlibDeflate(bytes, level: level, windowBits: -15, flush: Z_SYNC_FLUSH)
+    }
+
+    /// One zlib deflate call over all of `bytes` (room for the whole output is given up front).
+    static func zlibDeflate(_ bytes: [UInt8], level: Int32, windowBits: Int32, flush: Int32) throws -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw ZlibError(call: "deflateInit2", status: Z_STREAM_ERROR)
         }
         defer { deflateEnd(&stream) }
@@ -48,10 +58,10 @@ import Testing
                 stream.avail_in = UInt32(i.count)
                 stream.next_out = o.baseAddress
                 stream.avail_out = UInt32(o.count)
-                return deflate(&stream, Z_FINISH)
+                return deflate(&stream, flush)
             }
         }
-        guard status == Z_STREAM_END else { throw ZlibError(call: "deflate", status: status) }
+        guard status == (flush == Z_FINISH ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else { throw ZlibError(call: "deflate", status: status) }
         return Array(out[..<Int(stream.total_out)])
     }
 
@@ -256,27 +266,6 @@ import Testing
         #expect(try await Self.gunzipWithGNUGzip(third.gzip) == json)
     }
 
-    /// Raw deflate of `bytes` ended by a sync flush, as a record's middle segment is written.
-    static func rawDeflate(_ bytes: [UInt8], level: Int32) throws -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ZlibError(call: "deflateInit2", status: Z_STREAM_ERROR)
-        }
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
-        var input = bytes
-        let status = input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = i.baseAddress
-                stream.avail_in = UInt32(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = UInt32(o.count)
-                return deflate(&stream, Z_SYNC_FLUSH)
-            }
-        }
-        guard status == Z_OK, stream.avail_in == 0 else { throw ZlibError(call: "deflate", status: status) }
-        return Array(out[..<Int(stream.total_out)])
-    }
 
     /// A cached file that does not inflate to the segment (corrupt, truncated, another chart's
     /// under a colliding name) is never used: the record stays right and the file is replaced.
