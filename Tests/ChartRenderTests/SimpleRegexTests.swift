@@ -62,3 +62,26 @@ import Testing
         #expect(JSONSchema.matches("abc", "(") == false)    // invalid: matches nothing
     }
 }
+
+/// The template regex functions compile each pattern once per process; results stay those of a
+/// fresh compile, from any thread, and an invalid pattern fails every time.
+@Suite struct GoRegexCacheTests {
+    @Test func aPatternIsCompiledOnceAndSharedBetweenThreads() throws {
+        let pattern = #"(?i)(chang[e][-_]?me|^secret$)"#
+        let first = try #require(GoRegex.compile(pattern))
+        #expect(GoRegex.compile(pattern) === first)
+        let texts = ["CHANGE-ME", "change_me", "secret", "my secret", "Secret", "keep"]
+        let expected = texts.map { GoRegex.matches(pattern, $0) }
+        #expect(expected == [true, true, true, false, true, false])
+        let results = LargeStack.forEach(64, workers: 4) { i in GoRegex.matches(pattern, texts[i % texts.count]) }
+        #expect(results == (0..<64).map { expected[$0 % texts.count] })
+        #expect(try GoRegex.replaceAll("^[a-zA-Z]+://([^/:]+).*$", in: "https://db.example:5432/x", with: "${1}", literal: false) == "db.example")
+    }
+
+    @Test func anInvalidPatternFailsEveryTime() {
+        for _ in 0..<2 {
+            #expect(GoRegex.compile("(") == nil)
+            #expect(throws: FunctionError.self) { try GoRegex.compileOrThrow("(", must: true) }
+        }
+    }
+}
