@@ -60,7 +60,7 @@ public final class Cluster: @unchecked Sendable {
     var passScope: Set<String>?
     /// When the controller timer last ran a pass (see `reconcileIfDue`).
     var lastPass = Date.distantPast
-    /// Deployment uid → its resourceVersion and pod-template hash (see `lockedTemplateHash`).
+    /// Deployment uid → the generation its pod-template hash was computed for, and the hash (see `lockedTemplateHash`).
     var templateHashes: [String: (version: String, hash: String)] = [:]
     let uidSource: @Sendable () -> String
 
