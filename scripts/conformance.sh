@@ -29,7 +29,9 @@ expect() {
   local name=$1 code=$2 pattern=$3; shift 4
   local out rc
   out=$(k "$@"); rc=$?
-  if [ "$rc" = "$code" ] && echo "$out" | grep -Eq -- "$pattern"; then ok "$name"; else bad "$name (exit $rc)" "$out"; fi
+  # A here-string, not `echo | grep -q`: grep -q exits at its first match, and under pipefail
+  # an echo still writing then fails the pipeline (a passing step reported as failed).
+  if [ "$rc" = "$code" ] && grep -Eq -- "$pattern" <<<"$out"; then ok "$name"; else bad "$name (exit $rc)" "$out"; fi
 }
 
 start=$(date +%s%N)
@@ -200,7 +202,7 @@ stop_faulty() { kill "$(cat "$1.pid")" 2>/dev/null; wait "$(cat "$1.pid")" 2>/de
 fport=$((port + 1))
 SANDBOX_FAULT_429_RATE=1 serve_faulty "$work/f429" "$fport"
 hdrs=$(curl -sk -D - -o /dev/null -H "Authorization: Bearer $(cat "$work/f429/token")" "https://127.0.0.1:$fport/api/v1/namespaces" || true)
-if echo "$hdrs" | grep -Eq "^HTTP/(1\.1|2) 429" && echo "$hdrs" | grep -qi "^retry-after: 1"; then ok "fault: 429 with Retry-After"; else bad "fault: 429 with Retry-After" "$hdrs"; fi
+if grep -Eq "^HTTP/(1\.1|2) 429" <<<"$hdrs" && grep -qi "^retry-after: 1" <<<"$hdrs"; then ok "fault: 429 with Retry-After"; else bad "fault: 429 with Retry-After" "$hdrs"; fi
 stop_faulty "$work/f429"
 serve_faulty "$work/f500" "$fport" --fault500-rate 1
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/f500/token")" "https://127.0.0.1:$fport/version" || true)
