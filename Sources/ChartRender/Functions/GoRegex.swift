@@ -3,33 +3,9 @@ import Foundation
 /// Go's regexp (RE2) on top of NSRegularExpression, for the syntax both share, with Go's
 /// replacement-template expansion (`$1`, `${1}`, `$name`, `$$`).
 enum GoRegex {
-    /// The compiled pattern, from `compiled` when this process compiled it before. A chart calls
-    /// the same few patterns over and over (a helper applied to every value), and compiling one
-    /// is costly in ICU: the T.A.R.S. render spent a quarter of its template time in
-    /// `uregex_open` for a single case-insensitive pattern. Compiled expressions are immutable
-    /// and may be shared between the threads that execute templates.
+    /// The compiled pattern, kept for the process by `RegexCache`.
     static func compile(_ pattern: String) -> NSRegularExpression? {
-        if let found = compiled.withLock({ $0[pattern] }) { return found }
-        guard let re = try? NSRegularExpression(pattern: pattern.isEmpty ? "(?:)" : pattern) else { return nil }
-        compiled.withLock { cache in
-            if cache.count >= 256 { cache.removeAll() }
-            cache[pattern] = re
-        }
-        return re
-    }
-
-    private static let compiled = CompiledPatterns()
-
-    /// Patterns compiled so far (valid ones only: an invalid pattern fails again, with its message).
-    private final class CompiledPatterns: @unchecked Sendable {
-        private let lock = NSLock()
-        private var patterns: [String: NSRegularExpression] = [:]
-
-        func withLock<T>(_ body: (inout [String: NSRegularExpression]) -> T) -> T {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&patterns)
-        }
+        RegexCache.shared.expression(pattern.isEmpty ? "(?:)" : pattern)
     }
 
     /// Compiles or throws Go's error: `error parsing regexp: CODE: `ARG`` for the `must*`
