@@ -107,7 +107,7 @@ public struct ReleaseEngine: Sendable {
                               info: ReleaseInfo(firstDeployed: now, lastDeployed: now, description: "Initial install underway", status: .pendingInstall, notes: rendered.notes),
                               chart: rendered.chart, config: rendered.config, manifest: rendered.manifest, hooks: rendered.hooks,
                               applyMethod: options.serverSide.method(following: nil), labels: options.labels)
-        precompress(release, options)
+        let pendingRecord = encodedAhead(release, options)
         let ops = self.ops(name, namespace, options)
         if options.createNamespace && !options.dryRun { try await ensureNamespace(namespace, ops: ops) }
         try await installCRDs(rendered.crds, ops: ops, options: options)
@@ -120,7 +120,7 @@ public struct ReleaseEngine: Sendable {
             release.info?.description = "Dry run complete"
             return release
         }
-        release.storageVersion = try await lock(release, checking: desired, ops: ops)
+        release.storageVersion = try await lock(release, checking: desired, ops: ops, encoded: pendingRecord)
         trace?("ownership checked, pending record written")
         return try await run(&release, earlier: history, previous: nil, previousObjects: [], desired: desired, crds: [],
                              pre: .preInstall, post: .postInstall, success: "Install complete", options: options)
@@ -134,10 +134,11 @@ public struct ReleaseEngine: Sendable {
         return record
     }
 
-    /// Compresses the pending record on another thread while the objects are prepared (discovery
-    /// requests), so writing it finds every segment compressed or being compressed.
-    func precompress(_ pending: Release, _ options: ReleaseActionOptions) {
-        if !options.dryRun { Task.detached { ReleaseSecret.precompress(pending) } }
+    /// The pending record's Secret, encoded and compressed on another thread while the objects
+    /// are prepared (discovery requests); nil for a dry run, which records nothing.
+    func encodedAhead(_ pending: Release, _ options: ReleaseActionOptions) -> Task<JSON?, Never>? {
+        guard !options.dryRun else { return nil }
+        return Task.detached { try? ReleaseSecret.encode(pending, write: .create) }
     }
 
     /// Connections for the parallel requests to come, opened while the chart renders (nil for a
@@ -415,9 +416,10 @@ public struct ReleaseEngine: Sendable {
     /// Returns the record's storage version: the final write is conditional on it, so an
     /// operation that finishes late does not overwrite what another one (e.g. `rollback
     /// --recover-pending`) wrote meanwhile.
-    func lock(_ release: Release, checking objects: [JSON], ops: ClusterOperations) async throws -> String? {
+    /// `encoded`: the record's Secret encoded ahead (`encodedAhead`), used unless it failed.
+    func lock(_ release: Release, checking objects: [JSON], ops: ClusterOperations, encoded: Task<JSON?, Never>? = nil) async throws -> String? {
         async let check: Void = ops.checkOwnership(objects)
-        let version = try await createRecord(release)
+        let version = try await createRecord(release, encoded: await encoded?.value)
         do {
             try await check
             return version
@@ -430,8 +432,9 @@ public struct ReleaseEngine: Sendable {
 
     /// Writes the pending revision; losing the race for its number to another operation
     /// refuses this one before it changed anything.
-    func createRecord(_ release: Release) async throws -> String? {
+    func createRecord(_ release: Release, encoded: JSON? = nil) async throws -> String? {
         do {
+            if let encoded { return try await store.create(release, encoded: encoded).storageVersion }
             return try await store.create(release).storageVersion
         } catch let e as ReleaseStoreError where e.code == .revisionExists {
             throw ReleaseActionError(.locked, ConcurrentOperationError(release: release.name, namespace: release.namespace, revision: release.version).description)

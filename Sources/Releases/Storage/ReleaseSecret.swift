@@ -107,12 +107,6 @@ public enum ReleaseSecret {
         SegmentedGzip.precompress(ReleaseCodec.chartSegment(chart))
     }
 
-    /// Compresses `release`'s record ahead of time, on the calling thread, so that writing it
-    /// (or a record differing only in its status) later reuses the compressed segments.
-    static func precompress(_ release: Release) {
-        _ = try? compressedRecord(release)
-    }
-
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
         // A release record is at most a Secret's 1 MiB, compressed; bound the output generously.
         try SegmentedGzip.gunzip(bytes, maxSize: 256 << 20)

@@ -61,9 +61,15 @@ public struct ReleaseStore: Sendable {
     /// with the stored Secret's version, for a later `update`.
     @discardableResult
     public func create(_ release: Release, now: GoTime = .now()) async throws -> Release {
+        try await create(release, encoded: try ReleaseSecret.encode(release, write: .create, now: now))
+    }
+
+    /// `create` with the record's Secret encoded ahead of time (`ReleaseSecret.encode(release,
+    /// write: .create)`), so the compression can overlap other work.
+    @discardableResult
+    public func create(_ release: Release, encoded secret: JSON) async throws -> Release {
         do {
-            let stored = try await backend.create(namespace: release.namespace,
-                                                  secret: try ReleaseSecret.encode(release, write: .create, now: now))
+            let stored = try await backend.create(namespace: release.namespace, secret: secret)
             var r = release
             r.storageVersion = stored[path: ["metadata", "resourceVersion"]]?.stringValue
             return r
