@@ -94,9 +94,14 @@ public struct Chart: Sendable {
                 }
             }
         }
+        // The walk has read these already, unless .helmignore left them out.
+        func text(_ rel: String) -> String? {
+            if let data = files[rel] { return String(validating: data, as: UTF8.self) }
+            return read(rel)
+        }
         var values: [String: Value] = [:]
         for candidate in ["values.yaml", "Values/values.yaml"] {
-            guard let text = read(candidate) else { continue }
+            guard let text = text(candidate) else { continue }
             do {
                 if case .map(let m, _) = try YAMLValues.parse(text, file: root.appendingPathComponent(candidate).path) { values = m }
             } catch {
@@ -106,7 +111,7 @@ public struct Chart: Sendable {
         }
         var schema: Value?
         for candidate in ["values.schema.json", "Values/values.schema.json"] {
-            guard let text = read(candidate) else { continue }
+            guard let text = text(candidate) else { continue }
             do { schema = try JSONValueParser.parse(text) } catch {
                 throw LoadError(description: "\(root.appendingPathComponent(candidate).path): invalid JSON at byte \(error.offset): \(error.message)")
             }
