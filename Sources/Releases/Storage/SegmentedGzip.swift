@@ -87,10 +87,10 @@ enum SegmentedGzip {
         _ = try? cache.value(for: key) { try deflate(key, disk: disk) }
     }
 
-    /// `deflate(key)`, through `disk` for a segment that depends on nothing but its bytes (no
-    /// dictionary, not the last): the chart's, the same in every record of a chart version.
+    /// `deflate(key)`, through `disk` when given: callers give it for the chart's segment only
+    /// (no dictionary, not the last, the same in every record of a chart version).
     static func deflate(_ key: Key, disk: DiskCache?) throws -> Deflated {
-        guard let disk, key.dictionary.isEmpty, !key.last else { return try deflate(key) }
+        guard let disk else { return try deflate(key) }
         if let found = disk.load(key.bytes) { return found }
         let made = try deflate(key)
         disk.store(made)
